@@ -1,0 +1,47 @@
+/// Why an image could not be read or written.
+public enum ImageErrorReason: Equatable, Sendable {
+    case fileNotFound
+    case isDirectory
+    case unreadable(String)
+    case emptyFile
+    /// Neither PNG nor JPEG; the associated value names the format when it is recognized.
+    case notAnImage(detected: String?)
+    case truncated
+    /// The decoder rejected the data (bad CRC, bad marker, ...); the message is the library's.
+    case corrupt(String)
+    case zeroDimensions
+    /// Refused before any pixel buffer was allocated.
+    case tooLarge(width: Int, height: Int, limit: Int)
+    case writeFailed(String)
+}
+
+/// An error from decoding or encoding an image, naming the file (when there is one) and the reason.
+public struct ImageError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The path of the file, or nil for bytes in memory.
+    public var file: String?
+    public var reason: ImageErrorReason
+
+    public init(file: String?, reason: ImageErrorReason) {
+        self.file = file
+        self.reason = reason
+    }
+
+    public var description: String {
+        let what: String
+        switch reason {
+        case .fileNotFound: what = "no such file"
+        case .isDirectory: what = "is a directory, not an image file"
+        case .unreadable(let why): what = "cannot read: \(why)"
+        case .emptyFile: what = "empty file"
+        case .notAnImage(let detected?): what = "not a supported image (\(detected)); PNG and JPEG are supported"
+        case .notAnImage(nil): what = "not an image (neither PNG nor JPEG)"
+        case .truncated: what = "truncated image data"
+        case .corrupt(let message): what = "corrupt image data: \(message)"
+        case .zeroDimensions: what = "image has zero width or height"
+        case let .tooLarge(width, height, limit):
+            what = "image is \(width)x\(height) pixels, over the limit of \(limit) pixels"
+        case .writeFailed(let why): what = "cannot write: \(why)"
+        }
+        return "\(file ?? "<memory>"): \(what)"
+    }
+}

@@ -1,0 +1,34 @@
+/// The encoded formats the decoder reads, told apart by their first bytes.
+public enum ImageFormat: Sendable {
+    case png
+    case jpeg
+
+    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// The format of `bytes` by magic number, or the reason it is not one we read.
+    static func detect<C: Collection>(_ bytes: C) -> Result<ImageFormat, ImageErrorReason> where C.Element == UInt8 {
+        let head = Array(bytes.prefix(12))
+        if head.isEmpty { return .failure(.emptyFile) }
+        if head.starts(with: pngSignature) { return .success(.png) }
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return .success(.jpeg) }
+        if pngSignature.starts(with: head) || [0xFF, 0xD8, 0xFF].starts(with: head) {
+            return .failure(.truncated)
+        }
+        return .failure(.notAnImage(detected: otherFormatName(head)))
+    }
+
+    /// Names common formats we do not read, so the error can say what the file is.
+    private static func otherFormatName(_ head: [UInt8]) -> String? {
+        func starts(_ ascii: String) -> Bool { head.starts(with: Array(ascii.utf8)) }
+        if starts("GIF8") { return "GIF" }
+        if starts("BM") { return "BMP" }
+        if starts("II*\0") || starts("MM\0*") { return "TIFF" }
+        if starts("%PDF") { return "PDF" }
+        if starts("RIFF") && head.count >= 12 && Array(head[8..<12]) == Array("WEBP".utf8) { return "WebP" }
+        if head.starts(with: [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50]) { return "JPEG 2000" }
+        if starts("P1") || starts("P2") || starts("P3") || starts("P4") || starts("P5") || starts("P6") {
+            return "PNM"
+        }
+        return nil
+    }
+}

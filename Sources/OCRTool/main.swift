@@ -1,0 +1,3 @@
+import Imaging
+
+print("ocr: not implemented yet")
