@@ -5,6 +5,7 @@ let package = Package(
     name: "ocr",
     products: [
         .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "NeuralEngine", targets: ["NeuralEngine"]),
         .executable(name: "ocr", targets: ["OCRTool"]),
     ],
     targets: [
@@ -15,7 +16,15 @@ let package = Package(
         // C calls that need setjmp (libjpeg's error exit) live here, so a longjmp never crosses a Swift frame.
         .target(name: "CImageCodecs", dependencies: ["CJPEG"]),
         .target(name: "Imaging", dependencies: ["CPNG", "CImageCodecs"]),
-        .executableTarget(name: "OCRTool", dependencies: ["Imaging"]),
+        // SIMD kernels (SGEMM microkernels, exp/sigmoid/tanh): AVX2+FMA chosen at run time via
+        // per-function target attributes, so no unsafe flags; a portable path for other CPUs.
+        .target(name: "CKernels"),
+        // Kernels hand unsafe buffers to worker threads; Swift 6's Sendable checking cannot see
+        // that the parts are disjoint, so this target keeps the Swift 5 language mode.
+        .target(name: "NeuralEngine", dependencies: ["CKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "OCRTool", dependencies: ["Imaging", "NeuralEngine"],
+                         swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
+        .testTarget(name: "NeuralEngineTests", dependencies: ["NeuralEngine", "CKernels"]),
     ]
 )

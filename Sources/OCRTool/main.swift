@@ -1,3 +1,52 @@
-import Imaging
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-print("ocr: not implemented yet")
+let commands: [any Command.Type] = [BenchCommand.self]
+
+func printError(_ text: String) {
+    fputs(text + "\n", stderr)
+}
+
+let rootHelp = """
+    OVERVIEW: ocr, a CRNN text-line recognizer.
+
+    USAGE: ocr <subcommand> [options]
+
+    SUBCOMMANDS:
+    \(commands.map { "  " + $0.name + String(repeating: " ", count: max(1, 12 - $0.name.count)) + $0.abstract }.joined(separator: "\n"))
+
+      See 'ocr <subcommand> --help' for a subcommand's options.
+    """
+
+func main() -> Int32 {
+    let args = Array(CommandLine.arguments.dropFirst())
+    guard let first = args.first, first != "-h", first != "--help", first != "help" else {
+        print(rootHelp)
+        return args.isEmpty ? 64 : 0
+    }
+    guard let command = commands.first(where: { $0.name == first }) else {
+        printError("ocr: unknown subcommand '\(first)'\n\n\(rootHelp)")
+        return 64
+    }
+    let rest = Array(args.dropFirst())
+    if rest.contains("-h") || rest.contains("--help") {
+        print(command.help)
+        return 0
+    }
+    do {
+        return try command.run(rest)
+    } catch let error as UsageError {
+        printError("ocr \(command.name): \(error.message)\n\n\(command.help)")
+        return 64
+    } catch {
+        printError("ocr \(command.name): \(error)")
+        return 1
+    }
+}
+
+exit(main())

@@ -1,0 +1,30 @@
+#ifndef OCR_CKERNELS_H
+#define OCR_CKERNELS_H
+
+#include <stddef.h>
+
+/// C = alpha * op(A) * op(B) + beta * C, all row-major.
+/// op(A) is m x k (A is k x m when `trans_a`), op(B) is k x n (B is n x k when `trans_b`).
+/// Single-threaded; callers split the work across threads by blocks of rows or columns.
+/// When beta == 0, C is not read (it may hold NaN).
+void ocr_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
+               const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+/// The plain triple loop, the reference `ocr_sgemm` is tested against.
+void ocr_sgemm_reference(int trans_a, int trans_b, int m, int n, int k, float alpha,
+                         const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+/// Which microkernel `ocr_sgemm` uses: "avx2+fma" or "portable".
+const char *ocr_sgemm_kernel_name(void);
+
+/// Forces the portable microkernel (for testing it on machines that have AVX2).
+void ocr_sgemm_force_portable(int force);
+
+/// y[i] = exp(x[i]), y may equal x. Relative error below 2e-7 for x in [-87, 88].
+void ocr_vexp(const float *x, float *y, size_t n);
+/// y[i] = 1 / (1 + exp(-x[i])).
+void ocr_vsigmoid(const float *x, float *y, size_t n);
+/// y[i] = tanh(x[i]).
+void ocr_vtanh(const float *x, float *y, size_t n);
+
+#endif

@@ -1,0 +1,47 @@
+import Dispatch
+
+/// How many threads the engine's kernels split their work across.
+public enum Parallelism {
+    nonisolated(unsafe) private static var configured = 0
+
+    /// The thread count: `OCR_THREADS` if set, else the number of active cores, unless set.
+    public static var threads: Int {
+        get { configured > 0 ? configured : defaultThreads }
+        set {
+            precondition(newValue >= 1, "thread count must be at least 1, got \(newValue)")
+            configured = newValue
+        }
+    }
+
+    static let defaultThreads: Int = {
+        if let text = getenvString("OCR_THREADS"), let n = Int(text), n >= 1 { return n }
+        return max(1, activeProcessorCount())
+    }()
+
+    /// Runs `body(i)` for i in 0..<count, spread over the threads (inline when count is 1).
+    @inlinable
+    public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+        if count <= 1 {
+            if count == 1 { body(0) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+func getenvString(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    return String(cString: value)
+}
+
+func activeProcessorCount() -> Int {
+    Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+}

@@ -1,0 +1,48 @@
+import CKernels
+import Testing
+@testable import NeuralEngine
+
+@Suite struct GEMMTests {
+    /// Sizes that exercise partial microkernel tiles, several K slices and several row blocks.
+    static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (5, 7, 3), (6, 16, 8), (13, 35, 300), (130, 70, 257),
+                                            (64, 2100, 20), (250, 33, 600)]
+
+    func check(m: Int, n: Int, k: Int, ta: Bool, tb: Bool, alpha: Float, beta: Float, threads: Int) {
+        var rng = SplitMix64(seed: UInt64(m * 1000 + n * 10 + k))
+        let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }
+        let b = (0..<(k * n)).map { _ in rng.nextFloat() - 0.5 }
+        let c0 = (0..<(m * n)).map { _ in rng.nextFloat() - 0.5 }
+        let lda = ta ? m : k, ldb = tb ? k : n
+        var got = c0, want = c0
+        sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb,
+              beta: beta, &got, ldc: n, threads: threads)
+        ocr_sgemm_reference(ta ? 1 : 0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                            beta, &want, Int32(n))
+        let worst = zip(got, want).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-4 * Float(k).squareRoot(), "m=\(m) n=\(n) k=\(k) ta=\(ta) tb=\(tb): \(worst)")
+    }
+
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func matchesReference(transpose: (Bool, Bool)) {
+        for (m, n, k) in Self.shapes {
+            check(m: m, n: n, k: k, ta: transpose.0, tb: transpose.1, alpha: 1, beta: 0, threads: 1)
+            check(m: m, n: n, k: k, ta: transpose.0, tb: transpose.1, alpha: 0.5, beta: 1, threads: 2)
+            check(m: m, n: n, k: k, ta: transpose.0, tb: transpose.1, alpha: -1, beta: 0.25, threads: 3)
+        }
+    }
+
+    @Test func betaZeroIgnoresNaN() {
+        let a: [Float] = [1, 2], b: [Float] = [3, 4]
+        var c: [Float] = [.nan]
+        sgemm(m: 1, n: 1, k: 2, a, lda: 2, b, ldb: 1, &c, ldc: 1)
+        #expect(c == [11])
+    }
+
+    @Test func portableKernelMatchesReference() {
+        ocr_sgemm_force_portable(1)
+        defer { ocr_sgemm_force_portable(0) }
+        #expect(sgemmKernelName == "portable")
+        check(m: 130, n: 70, k: 257, ta: false, tb: true, alpha: 1, beta: 0.5, threads: 1)
+        check(m: 13, n: 35, k: 300, ta: true, tb: false, alpha: 1, beta: 0, threads: 1)
+    }
+}
