@@ -1,0 +1,45 @@
+import CKernels
+
+/// ReLU, in place: x = max(x, 0).
+public func reluForward(_ x: inout [Float]) {
+    x.withUnsafeMutableBufferPointer { p in
+        for i in 0..<p.count where !(p[i] > 0) { p[i] = 0 }
+    }
+}
+
+/// dx = dy where the ReLU's output y was positive, else 0 (in place on dy).
+public func reluBackward(_ dy: inout [Float], output y: [Float]) {
+    precondition(dy.count == y.count)
+    dy.withUnsafeMutableBufferPointer { d in
+        y.withUnsafeBufferPointer { y in
+            for i in 0..<d.count where !(y[i] > 0) { d[i] = 0 }
+        }
+    }
+}
+
+/// Log-softmax over the last dimension of [rows, classes], in place.
+public func logSoftmax(_ x: inout [Float], classes: Int) {
+    precondition(classes > 0 && x.count % classes == 0)
+    var exps = [Float](repeating: 0, count: classes)
+    x.withUnsafeMutableBufferPointer { p in
+        for r in 0..<(p.count / classes) {
+            let row = p.baseAddress! + r * classes
+            var top = -Float.infinity
+            for c in 0..<classes { top = max(top, row[c]) }
+            for c in 0..<classes { row[c] -= top }
+            ocr_vexp(row, &exps, classes)
+            var sum: Float = 0
+            for c in 0..<classes { sum += exps[c] }
+            let logSum = log(sum)
+            for c in 0..<classes { row[c] -= logSum }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

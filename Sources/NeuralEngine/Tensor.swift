@@ -1,0 +1,50 @@
+/// A dense float32 tensor: a shape and its elements in row-major order.
+public struct Tensor: Equatable, Sendable {
+    public var shape: [Int]
+    public var data: [Float]
+
+    public init(shape: [Int], data: [Float]) {
+        precondition(shape.reduce(1, *) == data.count, "\(data.count) elements do not fill shape \(shape)")
+        self.shape = shape
+        self.data = data
+    }
+
+    public init(zeros shape: [Int]) {
+        self.init(shape: shape, data: [Float](repeating: 0, count: shape.reduce(1, *)))
+    }
+
+    public var count: Int { data.count }
+}
+
+/// A trainable tensor with its gradient, named as PyTorch names it (`weight`, `bias_ih_l0`, ...).
+public final class Parameter {
+    public let name: String
+    public let shape: [Int]
+    public var value: [Float]
+    /// Accumulated by backward passes (`+=`); zeroed by ``zeroGradient()``.
+    public var gradient: [Float]
+
+    public init(_ name: String, shape: [Int], value: [Float]) {
+        precondition(shape.reduce(1, *) == value.count, "\(name): \(value.count) values do not fill \(shape)")
+        self.name = name
+        self.shape = shape
+        self.value = value
+        self.gradient = [Float](repeating: 0, count: value.count)
+    }
+
+    /// Uniform in [-bound, bound], PyTorch's default for Linear, Conv2d and LSTM with bound 1/sqrt(fan_in).
+    public convenience init(_ name: String, shape: [Int], uniformBound bound: Float, rng: inout SplitMix64) {
+        let count = shape.reduce(1, *)
+        self.init(name, shape: shape, value: (0..<count).map { _ in (rng.nextFloat() * 2 - 1) * bound })
+    }
+
+    public func zeroGradient() {
+        for i in gradient.indices { gradient[i] = 0 }
+    }
+}
+
+/// Anything with parameters: layers and whole networks.
+public protocol ParameterHolder: AnyObject {
+    /// Every parameter, with names relative to the holder.
+    var parameters: [Parameter] { get }
+}
