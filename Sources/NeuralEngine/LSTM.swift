@@ -1,0 +1,228 @@
+import CKernels
+
+/// One direction of an LSTM layer over a padded batch, as PyTorch's `nn.LSTM` computes it:
+///
+///     gates = x W_ih^T + b_ih + h W_hh^T + b_hh      // [N, 4H], gate order i, f, g, o
+///     i, f, o = σ(·);  g = tanh(·)
+///     c' = f ⊙ c + i ⊙ g;  h' = o ⊙ tanh(c')
+///
+/// Sequences are time-major, `[T, N, features]`, with a length per sample. Steps at or past a
+/// sample's length output zero and reset the state, so the reverse direction starts at each
+/// sample's own last step. The input projection is one GEMM over all time steps.
+public final class LSTMDirection: ParameterHolder {
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let reverse: Bool
+    public let weightIH: Parameter  // [4H, I]
+    public let weightHH: Parameter  // [4H, H]
+    public let biasIH: Parameter    // [4H]
+    public let biasHH: Parameter    // [4H]
+
+    // Caches of the last training forward pass.
+    private var input: [Float] = []   // [T, N, I]
+    private var gates: [Float] = []   // [T, N, 4H] after the nonlinearities
+    private var cells: [Float] = []   // [T, N, H]
+    private var hidden: [Float] = []  // [T, N, H]
+    private var lengths: [Int] = []
+    private var steps = 0, batch = 0
+
+    /// `suffix` completes PyTorch's names: "_l0" gives `weight_ih_l0`, "_l0_reverse" the backward direction.
+    public init(inputSize: Int, hiddenSize: Int, reverse: Bool, suffix: String, rng: inout SplitMix64) {
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.reverse = reverse
+        let bound = 1 / Float(hiddenSize).squareRoot()
+        weightIH = Parameter("weight_ih\(suffix)", shape: [4 * hiddenSize, inputSize], uniformBound: bound, rng: &rng)
+        weightHH = Parameter("weight_hh\(suffix)", shape: [4 * hiddenSize, hiddenSize], uniformBound: bound, rng: &rng)
+        biasIH = Parameter("bias_ih\(suffix)", shape: [4 * hiddenSize], uniformBound: bound, rng: &rng)
+        biasHH = Parameter("bias_hh\(suffix)", shape: [4 * hiddenSize], uniformBound: bound, rng: &rng)
+    }
+
+    public var parameters: [Parameter] { [weightIH, weightHH, biasIH, biasHH] }
+
+    /// x: [T, N, I] → h: [T, N, H].
+    public func forward(_ x: [Float], steps T: Int, batch N: Int, lengths: [Int], training: Bool) -> [Float] {
+        let H = hiddenSize, G = 4 * hiddenSize, I = inputSize
+        precondition(x.count == T * N * I, "LSTM: input is not [\(T), \(N), \(I)]")
+        precondition(lengths.count == N && lengths.allSatisfy { $0 >= 0 && $0 <= T }, "LSTM: bad lengths")
+        // All steps' input projections at once, biases folded in: [T*N, 4H].
+        var gates = [Float](repeating: 0, count: T * N * G)
+        let bias = zip(biasIH.value, biasHH.value).map { $0 + $1 }
+        gates.withUnsafeMutableBufferPointer { g in
+            for r in 0..<(T * N) { (g.baseAddress! + r * G).update(from: bias, count: G) }
+        }
+        sgemm(transposeB: true, m: T * N, n: G, k: I, x, lda: I, weightIH.value, ldb: I, beta: 1, &gates, ldc: G)
+
+        var cells = [Float](repeating: 0, count: T * N * H)
+        var hidden = [Float](repeating: 0, count: T * N * H)
+        let zeros = [Float](repeating: 0, count: N * H)
+        gates.withUnsafeMutableBufferPointer { gp in
+            cells.withUnsafeMutableBufferPointer { cp in
+                hidden.withUnsafeMutableBufferPointer { hp in
+                    weightHH.value.withUnsafeBufferPointer { whh in
+                        zeros.withUnsafeBufferPointer { zero in
+                            for step in 0..<T {
+                                let t = reverse ? T - 1 - step : step
+                                let previous = reverse ? t + 1 : t - 1
+                                let hasPrevious = step > 0
+                                let hPrev = hasPrevious ? UnsafePointer(hp.baseAddress! + previous * N * H) : zero.baseAddress!
+                                let cPrev = hasPrevious ? UnsafePointer(cp.baseAddress! + previous * N * H) : zero.baseAddress!
+                                let g = gp.baseAddress! + t * N * G
+                                // gates[t] += h_prev W_hh^T
+                                sgemm(transposeB: true, m: N, n: G, k: H, hPrev, lda: H, whh.baseAddress!, ldb: H,
+                                      beta: 1, g, ldc: G)
+                                let c = cp.baseAddress! + t * N * H, h = hp.baseAddress! + t * N * H
+                                for b in 0..<N {
+                                    let row = g + b * G
+                                    if t >= lengths[b] {
+                                        // Past the end: zero output and state (and gates, so backward sees zeros).
+                                        row.update(repeating: 0, count: G)
+                                        continue
+                                    }
+                                    ocr_vsigmoid(row, row, 2 * H)                   // i, f
+                                    ocr_vtanh(row + 2 * H, row + 2 * H, H)          // g
+                                    ocr_vsigmoid(row + 3 * H, row + 3 * H, H)       // o
+                                    let cRow = c + b * H, hRow = h + b * H, cPrevRow = cPrev + b * H
+                                    for j in 0..<H {
+                                        cRow[j] = row[H + j] * cPrevRow[j] + row[j] * row[2 * H + j]
+                                    }
+                                    ocr_vtanh(cRow, hRow, H)
+                                    for j in 0..<H { hRow[j] *= row[3 * H + j] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if training {
+            self.input = x
+            self.gates = gates
+            self.cells = cells
+            self.hidden = hidden
+            self.lengths = lengths
+            self.steps = T
+            self.batch = N
+        }
+        return hidden
+    }
+
+    /// dh: [T, N, H] (gradient of the outputs) → dx: [T, N, I]; accumulates parameter gradients.
+    public func backward(_ dOutput: [Float]) -> [Float] {
+        let T = steps, N = batch, H = hiddenSize, G = 4 * hiddenSize, I = inputSize
+        precondition(dOutput.count == T * N * H, "LSTM backward: gradient is not [\(T), \(N), \(H)]")
+        var dGates = [Float](repeating: 0, count: T * N * G)  // w.r.t. the pre-activations
+        var dhRecurrent = [Float](repeating: 0, count: N * H)  // from the step after, in processing order
+        var dcRecurrent = [Float](repeating: 0, count: N * H)
+        var dh = [Float](repeating: 0, count: N * H)
+        var tanhC = [Float](repeating: 0, count: H)
+        for step in stride(from: T - 1, through: 0, by: -1) {
+            let t = reverse ? T - 1 - step : step
+            let previous = reverse ? t + 1 : t - 1
+            let hasPrevious = step > 0
+            gates.withUnsafeBufferPointer { gp in
+                cells.withUnsafeBufferPointer { cp in
+                    dGates.withUnsafeMutableBufferPointer { dgp in
+                        let g = gp.baseAddress! + t * N * G, c = cp.baseAddress! + t * N * H
+                        let dg = dgp.baseAddress! + t * N * G
+                        for b in 0..<N {
+                            if t >= lengths[b] {
+                                for j in 0..<H { dhRecurrent[b * H + j] = 0; dcRecurrent[b * H + j] = 0 }
+                                continue
+                            }
+                            let row = g + b * G, dRow = dg + b * G, cRow = c + b * H
+                            let cPrev: UnsafePointer<Float>? = hasPrevious ? cp.baseAddress! + previous * N * H + b * H : nil
+                            ocr_vtanh(cRow, &tanhC, H)
+                            for j in 0..<H {
+                                let i = row[j], f = row[H + j], gg = row[2 * H + j], o = row[3 * H + j]
+                                let dhj = dOutput[(t * N + b) * H + j] + dhRecurrent[b * H + j]
+                                // h = o ⊙ tanh(c)
+                                let dO = dhj * tanhC[j]
+                                let dc = dcRecurrent[b * H + j] + dhj * o * (1 - tanhC[j] * tanhC[j])
+                                // c = f ⊙ c_prev + i ⊙ g
+                                let dI = dc * gg, dF = dc * (cPrev?[j] ?? 0), dG = dc * i
+                                dcRecurrent[b * H + j] = dc * f
+                                // through σ and tanh
+                                dRow[j] = dI * i * (1 - i)
+                                dRow[H + j] = dF * f * (1 - f)
+                                dRow[2 * H + j] = dG * (1 - gg * gg)
+                                dRow[3 * H + j] = dO * o * (1 - o)
+                            }
+                        }
+                    }
+                }
+            }
+            guard hasPrevious else { continue }
+            // gates += h_prev W_hh^T  ⇒  dh_prev = dGates W_hh,  dW_hh += dGates^T h_prev
+            dGates.withUnsafeBufferPointer { dgp in
+                hidden.withUnsafeBufferPointer { hp in
+                    let dg = dgp.baseAddress! + t * N * G
+                    sgemm(m: N, n: H, k: G, dg, lda: G, weightHH.value, ldb: H, &dh, ldc: H)
+                    sgemm(transposeA: true, m: G, n: H, k: N, dg, lda: G, hp.baseAddress! + previous * N * H, ldb: H,
+                          beta: 1, &weightHH.gradient, ldc: H)
+                }
+            }
+            swap(&dh, &dhRecurrent)
+        }
+        // gates = x W_ih^T + b_ih + b_hh  ⇒  dx = dGates W_ih,  dW_ih += dGates^T x,  db += Σ dGates
+        var dx = [Float](repeating: 0, count: T * N * I)
+        sgemm(m: T * N, n: I, k: G, dGates, lda: G, weightIH.value, ldb: I, &dx, ldc: I)
+        sgemm(transposeA: true, m: G, n: I, k: T * N, dGates, lda: G, input, ldb: I, beta: 1,
+              &weightIH.gradient, ldc: I)
+        for r in 0..<(T * N) {
+            for j in 0..<G {
+                biasIH.gradient[j] += dGates[r * G + j]
+                biasHH.gradient[j] += dGates[r * G + j]
+            }
+        }
+        return dx
+    }
+}
+
+/// A bidirectional LSTM layer: forward and reverse directions side by side, outputs concatenated
+/// to `[T, N, 2H]` (forward first), as PyTorch's `nn.LSTM(bidirectional=True)`.
+public final class BidirectionalLSTM: ParameterHolder {
+    public let forwardDirection: LSTMDirection
+    public let reverseDirection: LSTMDirection
+    public var hiddenSize: Int { forwardDirection.hiddenSize }
+
+    public init(inputSize: Int, hiddenSize: Int, rng: inout SplitMix64) {
+        forwardDirection = LSTMDirection(inputSize: inputSize, hiddenSize: hiddenSize, reverse: false,
+                                         suffix: "_l0", rng: &rng)
+        reverseDirection = LSTMDirection(inputSize: inputSize, hiddenSize: hiddenSize, reverse: true,
+                                         suffix: "_l0_reverse", rng: &rng)
+    }
+
+    public var parameters: [Parameter] { forwardDirection.parameters + reverseDirection.parameters }
+
+    /// x: [T, N, I] → [T, N, 2H].
+    public func forward(_ x: [Float], steps T: Int, batch N: Int, lengths: [Int], training: Bool) -> [Float] {
+        let H = hiddenSize
+        let f = forwardDirection.forward(x, steps: T, batch: N, lengths: lengths, training: training)
+        let r = reverseDirection.forward(x, steps: T, batch: N, lengths: lengths, training: training)
+        var out = [Float](repeating: 0, count: T * N * 2 * H)
+        for row in 0..<(T * N) {
+            for j in 0..<H {
+                out[row * 2 * H + j] = f[row * H + j]
+                out[row * 2 * H + H + j] = r[row * H + j]
+            }
+        }
+        return out
+    }
+
+    /// dy: [T, N, 2H] → dx: [T, N, I].
+    public func backward(_ dy: [Float]) -> [Float] {
+        let H = hiddenSize, rows = dy.count / (2 * H)
+        var df = [Float](repeating: 0, count: rows * H), dr = df
+        for row in 0..<rows {
+            for j in 0..<H {
+                df[row * H + j] = dy[row * 2 * H + j]
+                dr[row * H + j] = dy[row * 2 * H + H + j]
+            }
+        }
+        var dx = forwardDirection.backward(df)
+        let dxr = reverseDirection.backward(dr)
+        for i in dx.indices { dx[i] += dxr[i] }
+        return dx
+    }
+}
