@@ -1,0 +1,201 @@
+/// A 2-D convolution as PyTorch's `nn.Conv2d` (`weight` [out, in, kh, kw], `bias` [out]), computed
+/// as im2col + GEMM per sample. Images are `[N, C, H, W]`.
+public final class Conv2d: ParameterHolder {
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let kernelSize: (height: Int, width: Int)
+    public let stride: (height: Int, width: Int)
+    public let padding: (height: Int, width: Int)
+    public let weight: Parameter
+    public let bias: Parameter?
+
+    private var input: [Float] = []  // cache: [N, Cin, H, W]
+    private var inputShape = (n: 0, h: 0, w: 0)
+
+    public init(inputChannels: Int, outputChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
+                padding: (Int, Int) = (0, 0), bias: Bool = true, rng: inout SplitMix64) {
+        precondition(inputChannels > 0 && outputChannels > 0 && kernelSize.0 > 0 && kernelSize.1 > 0
+                     && stride.0 > 0 && stride.1 > 0 && padding.0 >= 0 && padding.1 >= 0,
+                     "Conv2d: invalid configuration")
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        let bound = 1 / Float(inputChannels * kernelSize.0 * kernelSize.1).squareRoot()
+        weight = Parameter("weight", shape: [outputChannels, inputChannels, kernelSize.0, kernelSize.1],
+                           uniformBound: bound, rng: &rng)
+        self.bias = bias ? Parameter("bias", shape: [outputChannels], uniformBound: bound, rng: &rng) : nil
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    /// The output height and width for an input of `h` x `w`.
+    public func outputSize(height h: Int, width w: Int) -> (height: Int, width: Int) {
+        ((h + 2 * padding.height - kernelSize.height) / stride.height + 1,
+         (w + 2 * padding.width - kernelSize.width) / stride.width + 1)
+    }
+
+    private var patchSize: Int { inputChannels * kernelSize.height * kernelSize.width }
+
+    /// x: [N, Cin, H, W] → [N, Cout, H', W'].
+    public func forward(_ x: [Float], batch n: Int, height h: Int, width w: Int, training: Bool) -> [Float] {
+        precondition(x.count == n * inputChannels * h * w, "Conv2d: input is not [\(n), \(inputChannels), \(h), \(w)]")
+        let (oh, ow) = outputSize(height: h, width: w)
+        precondition(oh > 0 && ow > 0, "Conv2d: a \(h)x\(w) input is smaller than the kernel")
+        if training {
+            input = x
+            inputShape = (n, h, w)
+        }
+        let K = patchSize, P = oh * ow, Cout = outputChannels
+        var y = [Float](repeating: 0, count: n * Cout * P)
+        let (workers, gemmThreads) = split(batch: n)
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                weight.value.withUnsafeBufferPointer { wp in
+                    Parallelism.forEach(workers) { worker in
+                        var columns = [Float](repeating: 0, count: K * P)
+                        for sample in Swift.stride(from: worker, to: n, by: workers) {
+                            im2col(xp.baseAddress! + sample * inputChannels * h * w, h: h, w: w, oh: oh, ow: ow, into: &columns)
+                            let out = yp.baseAddress! + sample * Cout * P
+                            if let bias {
+                                for c in 0..<Cout { (out + c * P).update(repeating: bias.value[c], count: P) }
+                            }
+                            // [Cout, K] x [K, P]
+                            sgemm(m: Cout, n: P, k: K, wp.baseAddress!, lda: K, columns, ldb: P,
+                                  beta: bias == nil ? 0 : 1, out, ldc: P, threads: gemmThreads)
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// dy: [N, Cout, H', W'] → dx: [N, Cin, H, W]; accumulates dW and db.
+    public func backward(_ dy: [Float]) -> [Float] {
+        let (n, h, w) = inputShape
+        let (oh, ow) = outputSize(height: h, width: w)
+        let K = patchSize, P = oh * ow, Cout = outputChannels
+        precondition(dy.count == n * Cout * P, "Conv2d backward: gradient is not [\(n), \(Cout), \(oh), \(ow)]")
+        var dx = [Float](repeating: 0, count: n * inputChannels * h * w)
+        let (workers, gemmThreads) = split(batch: n)
+        // Each worker sums its samples' dW (and db) privately; the partial sums are added after.
+        var partialWeight = [[Float]](repeating: [], count: workers)
+        var partialBias = [[Float]](repeating: [], count: workers)
+        input.withUnsafeBufferPointer { xp in
+            dy.withUnsafeBufferPointer { dyp in
+                dx.withUnsafeMutableBufferPointer { dxp in
+                    partialWeight.withUnsafeMutableBufferPointer { pw in
+                        partialBias.withUnsafeMutableBufferPointer { pb in
+                            Parallelism.forEach(workers) { worker in
+                                var columns = [Float](repeating: 0, count: K * P)
+                                var dColumns = [Float](repeating: 0, count: K * P)
+                                var dW = [Float](repeating: 0, count: Cout * K)
+                                var db = [Float](repeating: 0, count: Cout)
+                                for sample in Swift.stride(from: worker, to: n, by: workers) {
+                                    let g = dyp.baseAddress! + sample * Cout * P
+                                    im2col(xp.baseAddress! + sample * inputChannels * h * w, h: h, w: w, oh: oh, ow: ow,
+                                           into: &columns)
+                                    // y = W · cols + b  ⇒  dW += dy · colsᵀ,  dcols = Wᵀ · dy,  db += Σ_p dy
+                                    sgemm(transposeB: true, m: Cout, n: K, k: P, g, lda: P, columns, ldb: P,
+                                          beta: 1, &dW, ldc: K, threads: gemmThreads)
+                                    sgemm(transposeA: true, m: K, n: P, k: Cout, weight.value, lda: K, g, ldb: P,
+                                          &dColumns, ldc: P, threads: gemmThreads)
+                                    col2im(dColumns, h: h, w: w, oh: oh, ow: ow,
+                                           into: dxp.baseAddress! + sample * inputChannels * h * w)
+                                    for c in 0..<Cout {
+                                        var s: Float = 0
+                                        for p in 0..<P { s += g[c * P + p] }
+                                        db[c] += s
+                                    }
+                                }
+                                pw[worker] = dW
+                                pb[worker] = db
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for dW in partialWeight {
+            for i in 0..<dW.count { weight.gradient[i] += dW[i] }
+        }
+        if let bias {
+            for db in partialBias {
+                for i in 0..<db.count { bias.gradient[i] += db[i] }
+            }
+        }
+        return dx
+    }
+
+    /// Samples in parallel when there are enough of them, else threads inside each GEMM.
+    private func split(batch n: Int) -> (workers: Int, gemmThreads: Int) {
+        let threads = Parallelism.threads
+        return n >= threads ? (threads, 1) : (1, threads)
+    }
+
+    /// One image [Cin, H, W] → columns [Cin·kh·kw, H'·W'] (zero where the window is in the padding).
+    private func im2col(_ x: UnsafePointer<Float>, h: Int, w: Int, oh: Int, ow: Int, into columns: inout [Float]) {
+        let (kh, kw) = kernelSize, (sh, sw) = stride, (ph, pw) = padding
+        columns.withUnsafeMutableBufferPointer { col in
+            var row = 0
+            for c in 0..<inputChannels {
+                let plane = x + c * h * w
+                for ky in 0..<kh {
+                    for kx in 0..<kw {
+                        let dst = col.baseAddress! + row * oh * ow
+                        for oy in 0..<oh {
+                            let iy = oy &* sh &+ ky &- ph
+                            let out = dst + oy * ow
+                            if iy < 0 || iy >= h {
+                                out.update(repeating: 0, count: ow)
+                                continue
+                            }
+                            let src = plane + iy * w
+                            if sw == 1 {
+                                // Contiguous run: x from -pw + kx.
+                                for ox in 0..<ow {
+                                    let ix = ox &+ kx &- pw
+                                    out[ox] = (ix >= 0 && ix < w) ? src[ix] : 0
+                                }
+                            } else {
+                                for ox in 0..<ow {
+                                    let ix = ox &* sw &+ kx &- pw
+                                    out[ox] = (ix >= 0 && ix < w) ? src[ix] : 0
+                                }
+                            }
+                        }
+                        row += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds columns [Cin·kh·kw, H'·W'] back into an image gradient [Cin, H, W] (the adjoint of im2col).
+    private func col2im(_ columns: [Float], h: Int, w: Int, oh: Int, ow: Int, into dx: UnsafeMutablePointer<Float>) {
+        let (kh, kw) = kernelSize, (sh, sw) = stride, (ph, pw) = padding
+        columns.withUnsafeBufferPointer { col in
+            var row = 0
+            for c in 0..<inputChannels {
+                let plane = dx + c * h * w
+                for ky in 0..<kh {
+                    for kx in 0..<kw {
+                        let src = col.baseAddress! + row * oh * ow
+                        for oy in 0..<oh {
+                            let iy = oy &* sh &+ ky &- ph
+                            if iy < 0 || iy >= h { continue }
+                            let dst = plane + iy * w
+                            for ox in 0..<ow {
+                                let ix = ox &* sw &+ kx &- pw
+                                if ix >= 0 && ix < w { dst[ix] += src[oy * ow + ox] }
+                            }
+                        }
+                        row += 1
+                    }
+                }
+            }
+        }
+    }
+}

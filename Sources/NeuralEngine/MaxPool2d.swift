@@ -1,0 +1,72 @@
+/// Max pooling over `[N, C, H, W]` as PyTorch's `nn.MaxPool2d` (padding counts as -∞, floor mode).
+public final class MaxPool2d {
+    public let kernelSize: (height: Int, width: Int)
+    public let stride: (height: Int, width: Int)
+    public let padding: (height: Int, width: Int)
+
+    private var argmax: [Int32] = []  // cache: index in the input plane of each output's maximum
+    private var inputShape = (planes: 0, h: 0, w: 0)
+
+    public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) {
+        precondition(padding.0 * 2 <= kernelSize.0 && padding.1 * 2 <= kernelSize.1,
+                     "MaxPool2d: padding must be at most half the kernel")
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+    }
+
+    public func outputSize(height h: Int, width w: Int) -> (height: Int, width: Int) {
+        ((h + 2 * padding.height - kernelSize.height) / stride.height + 1,
+         (w + 2 * padding.width - kernelSize.width) / stride.width + 1)
+    }
+
+    /// x: [planes, H, W] (planes = N·C) → [planes, H', W'].
+    public func forward(_ x: [Float], planes: Int, height h: Int, width w: Int, training: Bool) -> [Float] {
+        precondition(x.count == planes * h * w, "MaxPool2d: input is not [\(planes), \(h), \(w)]")
+        let (oh, ow) = outputSize(height: h, width: w)
+        precondition(oh > 0 && ow > 0, "MaxPool2d: a \(h)x\(w) input is smaller than the window")
+        var y = [Float](repeating: 0, count: planes * oh * ow)
+        var indices = [Int32](repeating: 0, count: training ? y.count : 0)
+        for plane in 0..<planes {
+            let base = plane * h * w
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    var best = -Float.infinity, bestIndex = -1
+                    for ky in 0..<kernelSize.height {
+                        let iy = oy * stride.height + ky - padding.height
+                        if iy < 0 || iy >= h { continue }
+                        for kx in 0..<kernelSize.width {
+                            let ix = ox * stride.width + kx - padding.width
+                            if ix < 0 || ix >= w { continue }
+                            let v = x[base + iy * w + ix]
+                            if v > best || bestIndex < 0 { best = v; bestIndex = iy * w + ix }
+                        }
+                    }
+                    let o = (plane * oh + oy) * ow + ox
+                    y[o] = best
+                    if training { indices[o] = Int32(bestIndex) }
+                }
+            }
+        }
+        if training {
+            argmax = indices
+            inputShape = (planes, h, w)
+        }
+        return y
+    }
+
+    /// dy: [planes, H', W'] → dx: [planes, H, W], each gradient routed to its window's maximum.
+    public func backward(_ dy: [Float]) -> [Float] {
+        let (planes, h, w) = inputShape
+        precondition(dy.count == argmax.count, "MaxPool2d backward: wrong gradient size")
+        var dx = [Float](repeating: 0, count: planes * h * w)
+        let perPlane = dy.count / max(planes, 1)
+        for plane in 0..<planes {
+            for o in 0..<perPlane {
+                let i = plane * perPlane + o
+                dx[plane * h * w + Int(argmax[i])] += dy[i]
+            }
+        }
+        return dx
+    }
+}

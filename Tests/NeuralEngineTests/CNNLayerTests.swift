@@ -1,0 +1,124 @@
+import Testing
+@testable import NeuralEngine
+
+@Suite struct CNNLayerTests {
+    /// Direct convolution, the reference for im2col + GEMM.
+    func referenceConv(_ conv: Conv2d, _ x: [Float], n: Int, h: Int, w: Int) -> [Float] {
+        let (oh, ow) = conv.outputSize(height: h, width: w)
+        let (kh, kw) = conv.kernelSize, cin = conv.inputChannels, cout = conv.outputChannels
+        var y = [Float](repeating: 0, count: n * cout * oh * ow)
+        for s in 0..<n { for o in 0..<cout { for oy in 0..<oh { for ox in 0..<ow {
+            var sum = Double(conv.bias?.value[o] ?? 0)
+            for c in 0..<cin { for ky in 0..<kh { for kx in 0..<kw {
+                let iy = oy * conv.stride.height + ky - conv.padding.height
+                let ix = ox * conv.stride.width + kx - conv.padding.width
+                if iy < 0 || iy >= h || ix < 0 || ix >= w { continue }
+                sum += Double(conv.weight.value[((o * cin + c) * kh + ky) * kw + kx]) * Double(x[((s * cin + c) * h + iy) * w + ix])
+            } } }
+            y[((s * cout + o) * oh + oy) * ow + ox] = Float(sum)
+        } } } }
+        return y
+    }
+
+    static let configurations: [((Int, Int), (Int, Int), (Int, Int), Bool)] = [
+        ((3, 3), (1, 1), (1, 1), true), ((2, 2), (1, 1), (0, 0), false), ((3, 3), (2, 1), (1, 0), true),
+    ]
+
+    @Test(arguments: configurations)
+    func convMatchesReferenceAndGradients(config: ((Int, Int), (Int, Int), (Int, Int), Bool)) {
+        var rng = SplitMix64(seed: 31)
+        let conv = Conv2d(inputChannels: 3, outputChannels: 4, kernelSize: config.0, stride: config.1,
+                          padding: config.2, bias: config.3, rng: &rng)
+        let n = 3, h = 6, w = 7
+        var x = randomValues(n * 3 * h * w, seed: 32)
+        let savedThreads = Parallelism.threads
+        defer { Parallelism.threads = savedThreads }
+        for threads in [1, 2] {
+            Parallelism.threads = threads
+            let y = conv.forward(x, batch: n, height: h, width: w, training: false)
+            let want = referenceConv(conv, x, n: n, h: h, w: w)
+            #expect(zip(y, want).allSatisfy { abs($0 - $1) < 1e-5 })
+        }
+        let (oh, ow) = conv.outputSize(height: h, width: w)
+        let probe = ProbeLoss(count: n * 4 * oh * ow, seed: 33)
+        _ = conv.forward(x, batch: n, height: h, width: w, training: true)
+        let dx = conv.backward(probe.weights)
+        let loss = { (x: [Float]) in probe(conv.forward(x, batch: n, height: h, width: w, training: false)) }
+        #expect(gradientCheck(&x, analytic: dx, loss: loss) < 1e-2)
+        for p in conv.parameters {
+            #expect(gradientCheck(p) { loss(x) } < 1e-2, "\(p.name)")
+        }
+    }
+
+    @Test func batchNormGradientsAndStatistics() {
+        let bn = BatchNorm2d(channels: 3)
+        bn.weight.value = [1.5, 0.5, -1]
+        bn.bias.value = [0.1, -0.2, 0.3]
+        let n = 4, plane = 5
+        var x = randomValues(n * 3 * plane, seed: 41, scale: 3)
+        let y = bn.forward(x, batch: n, plane: plane, training: true)
+        // Each channel of y/γ has zero mean and unit (biased) variance before the shift.
+        for c in 0..<3 {
+            let values = (0..<n).flatMap { s in (0..<plane).map { y[(s * 3 + c) * plane + $0] } }
+            let mean = values.reduce(0, +) / Float(values.count)
+            #expect(abs(mean - bn.bias.value[c]) < 1e-4)
+        }
+        #expect(bn.runningMean.allSatisfy { $0 != 0 })
+        let probe = ProbeLoss(count: x.count, seed: 42)
+        let dx = bn.backward(probe.weights)
+        // Finite differences through training-mode statistics (running stats are not used there).
+        let loss = { (x: [Float]) -> Double in
+            let saved = (bn.runningMean, bn.runningVariance)
+            defer { (bn.runningMean, bn.runningVariance) = saved }
+            return probe(bn.forward(x, batch: n, plane: plane, training: true))
+        }
+        #expect(gradientCheck(&x, analytic: dx, epsilon: 1e-2, loss: loss) < 2e-2)
+        for p in bn.parameters {
+            #expect(gradientCheck(p) { loss(x) } < 1e-2, "\(p.name)")
+        }
+    }
+
+    @Test func batchNormInferenceUsesRunningStatistics() {
+        let bn = BatchNorm2d(channels: 1)
+        bn.runningMean = [2]
+        bn.runningVariance = [4]
+        let y = bn.forward([2, 4, 6], batch: 1, plane: 3, training: false)
+        let k = 1 / (4 + bn.epsilon).squareRoot()
+        #expect(zip(y, [0, 2 * k, 4 * k]).allSatisfy { abs($0 - $1) < 1e-6 })
+        let (scale, shift) = bn.inferenceAffine
+        #expect(abs(scale[0] * 6 + shift[0] - y[2]) < 1e-6)
+    }
+
+    @Test func maxPoolWindowsAndGradient() {
+        let pool = MaxPool2d(kernelSize: (2, 2), stride: (2, 1), padding: (0, 1))
+        let h = 4, w = 3
+        var x = randomValues(2 * h * w, seed: 51)
+        let y = pool.forward(x, planes: 2, height: h, width: w, training: true)
+        let (oh, ow) = pool.outputSize(height: h, width: w)
+        #expect(oh == 2 && ow == 4)
+        // Output (0, 0) covers input columns -1 (padding) and 0 of rows 0 and 1.
+        #expect(y[0] == max(x[0], x[3]))
+        let probe = ProbeLoss(count: y.count, seed: 52)
+        let dx = pool.backward(probe.weights)
+        let loss = { (x: [Float]) in probe(pool.forward(x, planes: 2, height: h, width: w, training: false)) }
+        #expect(gradientCheck(&x, analytic: dx, epsilon: 1e-3, loss: loss) < 1e-2)
+    }
+
+    @Test func reluAndLogSoftmax() {
+        var x: [Float] = [-1, 0, 2, -3]
+        reluForward(&x)
+        #expect(x == [0, 0, 2, 0])
+        var dy: [Float] = [1, 1, 1, 1]
+        reluBackward(&dy, output: x)
+        #expect(dy == [0, 0, 1, 0])
+        var logits: [Float] = [1, 2, 3, 1000, 1000, 1000]
+        logSoftmax(&logits, classes: 3)
+        let e = [Float](arrayLiteral: 1, 2, 3).map { $0 - 3 }
+        let lse = Float(log(Double(exp(e[0]) + exp(e[1]) + exp(e[2]))))
+        #expect(abs(logits[0] - (e[0] - lse)) < 1e-5 && abs(logits[5] + Float(log(3.0))) < 1e-5)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
