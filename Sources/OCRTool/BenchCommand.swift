@@ -16,21 +16,29 @@ enum BenchCommand: Command {
         the figure last. Each figure is the median of --repeats timed runs after a warm-up.
 
         USAGE: ocr bench gemm [--m M] [--n N] [--k K] [--threads N] [--repeats R]
+               ocr bench infer|train [--arch small|paper] [--batch B] [--height H] [--width W] [--threads N]
 
         ARGUMENTS:
           gemm                    C = A x B on random matrices; prints gflops.
+          infer                   A forward pass of the CRNN on random images; prints images_per_s.
+          train                   Forward, CTC loss (20 random labels per image), backward and an
+                                  Adam step; prints samples_per_s.
 
         OPTIONS:
           --m, --n, --k <int>     Matrix sizes (default 512 each).
+          --arch <name>           Network preset: small or paper (default small). Weights are random.
+          --batch <int>           Images per batch (default 32).
+          --height, --width <int> Image size (default 32 x 256).
           --threads <int>         Threads (default: the number of cores).
           --repeats <int>         Timed runs (default 10).
           -h, --help              Show this help.
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let parsed = try Arguments(args, valued: ["--m", "--n", "--k", "--threads", "--repeats"], switches: [])
+        let parsed = try Arguments(args, valued: ["--m", "--n", "--k", "--threads", "--repeats", "--arch", "--batch",
+                                                  "--height", "--width"], switches: [])
         guard let what = parsed.positionals.first, parsed.positionals.count == 1 else {
-            throw UsageError("say what to measure: gemm")
+            throw UsageError("say what to measure: gemm, infer or train")
         }
         let threads = try parsed.int("--threads", default: Parallelism.threads, range: 1...256)
         let repeats = try parsed.int("--repeats", default: 10, range: 1...100_000)
@@ -40,8 +48,21 @@ enum BenchCommand: Command {
             let m = try parsed.int("--m", default: 512), n = try parsed.int("--n", default: 512)
             let k = try parsed.int("--k", default: 512)
             benchGEMM(m: m, n: n, k: k, threads: threads, repeats: repeats)
+        case "infer", "train":
+            let name = parsed.string("--arch") ?? "small"
+            let height = try parsed.int("--height", default: 32)
+            guard let architecture = CRNNArchitecture.preset(name, height: height) else {
+                throw UsageError("unknown --arch '\(name)' (choose small or paper)")
+            }
+            let batch = try parsed.int("--batch", default: 32), width = try parsed.int("--width", default: 256)
+            let network = CRNN(architecture, seed: 1)
+            if what == "infer" {
+                benchInfer(network, batch: batch, height: height, width: width, threads: threads, repeats: repeats)
+            } else {
+                benchTrain(network, batch: batch, height: height, width: width, threads: threads, repeats: repeats)
+            }
         default:
-            throw UsageError("unknown benchmark '\(what)' (choose gemm)")
+            throw UsageError("unknown benchmark '\(what)' (choose gemm, infer or train)")
         }
         return 0
     }
@@ -56,6 +77,35 @@ enum BenchCommand: Command {
         }
         let gflops = 2.0 * Double(m) * Double(n) * Double(k) / seconds / 1e9
         print("bench gemm m=\(m) n=\(n) k=\(k) threads=\(threads) kernel=\(sgemmKernelName) gflops=\(format(gflops))")
+    }
+
+    static func benchInfer(_ network: CRNN, batch: Int, height: Int, width: Int, threads: Int, repeats: Int) {
+        var rng = SplitMix64(seed: 2)
+        let images = (0..<(batch * height * width)).map { _ in rng.nextGaussian() }
+        let seconds = medianSeconds(repeats: repeats) {
+            _ = network.forward(images, batch: batch, width: width, training: false)
+        }
+        print("bench infer arch=\(network.architecture.name) batch=\(batch) height=\(height) width=\(width) "
+              + "threads=\(threads) images_per_s=\(format(Double(batch) / seconds))")
+    }
+
+    static func benchTrain(_ network: CRNN, batch: Int, height: Int, width: Int, threads: Int, repeats: Int) {
+        var rng = SplitMix64(seed: 3)
+        let images = (0..<(batch * height * width)).map { _ in rng.nextGaussian() }
+        let classes = network.architecture.classes
+        let targets = (0..<batch).map { _ in (0..<20).map { _ in 1 + Int(rng.next() % UInt64(classes - 1)) } }
+        let adam = Adam(parameters: network.parameters)
+        let seconds = medianSeconds(repeats: repeats) {
+            adam.zeroGradients()
+            let (logits, steps, lengths) = network.forward(images, batch: batch, width: width, training: true)
+            let ctc = CTCLoss.compute(logits: logits, timeSteps: steps, batch: batch, classes: classes,
+                                      inputLengths: lengths, targets: targets,
+                                      scales: [Float](repeating: 1 / Float(batch), count: batch))
+            network.backward(ctc.gradient)
+            adam.update()
+        }
+        print("bench train arch=\(network.architecture.name) batch=\(batch) height=\(height) width=\(width) "
+              + "threads=\(threads) samples_per_s=\(format(Double(batch) / seconds))")
     }
 
     /// The median wall time of `repeats` runs of `body`, after one untimed warm-up run.

@@ -1,0 +1,161 @@
+/// A convolutional recurrent network: CNN → column features → (BiLSTM → Linear) × L → logits.
+///
+/// Images are `[N, C, H, W]` with H the architecture's height and per-sample widths (the batch is
+/// padded to the widest); logits are `[T, N, classes]`, time-major, with a length per sample.
+/// Parameter names follow the PyTorch definition (`cnn.0.weight`, `rnn.0.rnn.weight_ih_l0`,
+/// `rnn.1.emb.bias`, ...).
+public final class CRNN: ParameterHolder {
+    public let architecture: CRNNArchitecture
+
+    enum Layer {
+        case conv(Conv2d)
+        case batchNorm(BatchNorm2d)
+        case relu
+        case maxPool(MaxPool2d)
+    }
+
+    let layers: [Layer]
+    /// PyTorch module index of each CNN layer (`cnn.<index>`).
+    let layerIndices: [Int]
+    public let lstms: [BidirectionalLSTM]
+    public let linears: [Linear]
+
+    // Caches for backward.
+    private var reluOutputs: [Int: [Float]] = [:]
+    private var batch = 0, steps = 0, featureHeight = 0, featureChannels = 0
+
+    public init(_ architecture: CRNNArchitecture, seed: UInt64 = 0) {
+        self.architecture = architecture
+        var rng = SplitMix64(seed: seed)
+        var layers = [Layer]()
+        var channels = architecture.inputChannels
+        for stage in architecture.stages {
+            switch stage {
+            case let .conv(out, k, p):
+                layers.append(.conv(Conv2d(inputChannels: channels, outputChannels: out, kernelSize: (k, k),
+                                           padding: (p, p), rng: &rng)))
+                channels = out
+            case .batchNorm: layers.append(.batchNorm(BatchNorm2d(channels: channels)))
+            case .relu: layers.append(.relu)
+            case let .maxPool(k, s, p): layers.append(.maxPool(MaxPool2d(kernelSize: k, stride: s, padding: p)))
+            }
+        }
+        self.layers = layers
+        layerIndices = Array(0..<layers.count)
+        let (featureHeight, _) = CRNN.outputSize(layers, channels: architecture.inputChannels,
+                                                 height: architecture.inputHeight, width: 64)
+        precondition(featureHeight.h >= 1, "architecture reduces height \(architecture.inputHeight) to nothing")
+        var features = featureHeight.c * featureHeight.h
+        var lstms = [BidirectionalLSTM](), linears = [Linear]()
+        for (hidden, out) in zip(architecture.lstmHidden, architecture.linearOutputs) {
+            lstms.append(BidirectionalLSTM(inputSize: features, hiddenSize: hidden, rng: &rng))
+            linears.append(Linear(inputFeatures: 2 * hidden, outputFeatures: out, rng: &rng))
+            features = out
+        }
+        self.lstms = lstms
+        self.linears = linears
+    }
+
+    /// Every parameter with its PyTorch name.
+    public var namedParameters: [(String, Parameter)] {
+        var out = [(String, Parameter)]()
+        for (index, layer) in zip(layerIndices, layers) {
+            switch layer {
+            case .conv(let c): out += c.parameters.map { ("cnn.\(index).\($0.name)", $0) }
+            case .batchNorm(let b): out += b.parameters.map { ("cnn.\(index).\($0.name)", $0) }
+            default: break
+            }
+        }
+        for (i, (lstm, linear)) in zip(lstms, linears).enumerated() {
+            out += lstm.parameters.map { ("rnn.\(i).rnn.\($0.name)", $0) }
+            out += linear.parameters.map { ("rnn.\(i).emb.\($0.name)", $0) }
+        }
+        return out
+    }
+
+    public var parameters: [Parameter] { namedParameters.map(\.1) }
+
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// Shape after the CNN for an input of `height` x `width`: (channels, height, width).
+    static func outputSize(_ layers: [Layer], channels: Int, height: Int, width: Int) -> ((c: Int, h: Int), Int) {
+        var c = channels, h = height, w = width
+        for layer in layers {
+            switch layer {
+            case .conv(let conv):
+                (h, w) = conv.outputSize(height: h, width: w)
+                c = conv.outputChannels
+            case .maxPool(let pool): (h, w) = pool.outputSize(height: h, width: w)
+            default: break
+            }
+        }
+        return ((c, h), w)
+    }
+
+    /// The number of time steps (output columns) for an image `width` pixels wide.
+    public func timeSteps(forWidth width: Int) -> Int {
+        CRNN.outputSize(layers, channels: architecture.inputChannels, height: architecture.inputHeight, width: width).1
+    }
+
+    /// images: [N, C, H, W] → logits [T, N, classes] and the valid steps per sample.
+    public func forward(_ images: [Float], batch n: Int, width: Int, widths: [Int]? = nil,
+                        training: Bool) -> (logits: [Float], steps: Int, lengths: [Int]) {
+        let h0 = architecture.inputHeight, c0 = architecture.inputChannels
+        precondition(images.count == n * c0 * h0 * width, "CRNN: input is not [\(n), \(c0), \(h0), \(width)]")
+        var x = images
+        var c = c0, h = h0, w = width
+        if training { reluOutputs = [:] }
+        for (index, layer) in layers.enumerated() {
+            switch layer {
+            case .conv(let conv):
+                x = conv.forward(x, batch: n, height: h, width: w, training: training)
+                (h, w) = conv.outputSize(height: h, width: w)
+                c = conv.outputChannels
+            case .batchNorm(let bn):
+                x = bn.forward(x, batch: n, plane: h * w, training: training)
+            case .relu:
+                reluForward(&x)
+                if training { reluOutputs[index] = x }
+            case .maxPool(let pool):
+                x = pool.forward(x, planes: n * c, height: h, width: w, training: training)
+                (h, w) = pool.outputSize(height: h, width: w)
+            }
+        }
+        // [N, C, H', W'] → [T = W', N, C·H']
+        let features = c * h, T = w
+        var sequence = [Float](repeating: 0, count: T * n * features)
+        for s in 0..<n { for ch in 0..<c { for y in 0..<h { for t in 0..<T {
+            sequence[(t * n + s) * features + ch * h + y] = x[((s * c + ch) * h + y) * w + t]
+        } } } }
+        let lengths = (widths ?? [Int](repeating: width, count: n)).map { min(timeSteps(forWidth: $0), T) }
+        if training { batch = n; steps = T; featureHeight = h; featureChannels = c }
+        for (lstm, linear) in zip(lstms, linears) {
+            let hidden = lstm.forward(sequence, steps: T, batch: n, lengths: lengths, training: training)
+            sequence = linear.forward(hidden, rows: T * n, training: training)
+        }
+        return (sequence, T, lengths)
+    }
+
+    /// dLogits: [T, N, classes] → accumulates every parameter's gradient.
+    public func backward(_ dLogits: [Float]) {
+        var d = dLogits
+        let n = batch, T = steps
+        for (lstm, linear) in zip(lstms, linears).reversed() {
+            d = linear.backward(d, rows: T * n)
+            d = lstm.backward(d)
+        }
+        let c = featureChannels, h = featureHeight, w = T
+        var dx = [Float](repeating: 0, count: n * c * h * w)
+        for s in 0..<n { for ch in 0..<c { for y in 0..<h { for t in 0..<T {
+            dx[((s * c + ch) * h + y) * w + t] = d[(t * n + s) * (c * h) + ch * h + y]
+        } } } }
+        for (index, layer) in layers.enumerated().reversed() {
+            switch layer {
+            case .conv(let conv): dx = conv.backward(dx)
+            case .batchNorm(let bn): dx = bn.backward(dx)
+            case .relu: reluBackward(&dx, output: reluOutputs[index]!)
+            case .maxPool(let pool): dx = pool.backward(dx)
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// A CRNN's shape: convolutional stages, then bidirectional LSTMs each followed by a Linear layer.
+public struct CRNNArchitecture: Equatable, Sendable {
+    /// One step of the convolutional feature extractor, in order.
+    public enum Stage: Equatable, Sendable {
+        case conv(outputChannels: Int, kernel: Int, padding: Int)
+        case batchNorm
+        case relu
+        case maxPool(kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int))
+
+        public static func == (a: Stage, b: Stage) -> Bool {
+            switch (a, b) {
+            case let (.conv(c1, k1, p1), .conv(c2, k2, p2)): return c1 == c2 && k1 == k2 && p1 == p2
+            case (.batchNorm, .batchNorm), (.relu, .relu): return true
+            case let (.maxPool(k1, s1, p1), .maxPool(k2, s2, p2)): return k1 == k2 && s1 == s2 && p1 == p2
+            default: return false
+            }
+        }
+    }
+
+    public var name: String
+    public var inputHeight: Int
+    public var inputChannels: Int
+    public var stages: [Stage]
+    /// Hidden size per direction of each BiLSTM layer; layer i is followed by Linear(2·h_i → out_i).
+    public var lstmHidden: [Int]
+    /// Output size of each Linear layer; the last is the number of classes (blank included).
+    public var linearOutputs: [Int]
+
+    public var classes: Int { linearOutputs.last! }
+
+    /// conv3x3 16-32-64-64-128-128 each + BN + ReLU; pools 2x2, 2x2, (2,1), (2,1); 2 x (BiLSTM(128) + Linear).
+    public static func small(classes: Int = 96, height: Int = 32) -> CRNNArchitecture {
+        let channels = [16, 32, 64, 64, 128, 128]
+        var stages = [Stage]()
+        for (i, c) in channels.enumerated() {
+            stages += [.conv(outputChannels: c, kernel: 3, padding: 1), .batchNorm, .relu]
+            if i == 0 || i == 1 { stages.append(.maxPool(kernel: (2, 2), stride: (2, 2), padding: (0, 0))) }
+            if i == 3 || i == 5 { stages.append(.maxPool(kernel: (2, 1), stride: (2, 1), padding: (0, 0))) }
+        }
+        return CRNNArchitecture(name: "small", inputHeight: height, inputChannels: 1, stages: stages,
+                                lstmHidden: [128, 128], linearOutputs: [128, classes])
+    }
+
+    /// Shi, Bai and Yao (2015) as in crnn.pytorch: conv 64-128-256-256-512-512-512, BN on conv 3, 5, 7,
+    /// pools 2x2, 2x2, (2,2)/(2,1)/(0,1) twice, last conv 2x2 valid; 2 x (BiLSTM(256) + Linear).
+    public static func paper(classes: Int = 96, height: Int = 32) -> CRNNArchitecture {
+        let channels = [64, 128, 256, 256, 512, 512, 512], norm = [false, false, true, false, true, false, true]
+        var stages = [Stage]()
+        for (i, c) in channels.enumerated() {
+            stages.append(i == 6 ? .conv(outputChannels: c, kernel: 2, padding: 0) : .conv(outputChannels: c, kernel: 3, padding: 1))
+            if norm[i] { stages.append(.batchNorm) }
+            stages.append(.relu)
+            if i == 0 || i == 1 { stages.append(.maxPool(kernel: (2, 2), stride: (2, 2), padding: (0, 0))) }
+            if i == 3 || i == 5 { stages.append(.maxPool(kernel: (2, 2), stride: (2, 1), padding: (0, 1))) }
+        }
+        return CRNNArchitecture(name: "paper", inputHeight: height, inputChannels: 1, stages: stages,
+                                lstmHidden: [256, 256], linearOutputs: [256, classes])
+    }
+
+    /// A preset by name ("small" or "paper").
+    public static func preset(_ name: String, classes: Int = 96, height: Int = 32) -> CRNNArchitecture? {
+        switch name {
+        case "small": return small(classes: classes, height: height)
+        case "paper": return paper(classes: classes, height: height)
+        default: return nil
+        }
+    }
+}
