@@ -3,7 +3,7 @@ import CKernels
 /// ReLU, in place: x = max(x, 0).
 public func reluForward(_ x: inout [Float]) {
     x.withUnsafeMutableBufferPointer { p in
-        for i in 0..<p.count where !(p[i] > 0) { p[i] = 0 }
+        for i in 0..<p.count { p[i] = max(p[i], 0) }
     }
 }
 

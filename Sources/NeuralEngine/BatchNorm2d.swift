@@ -36,15 +36,22 @@ public final class BatchNorm2d: ParameterHolder {
         if training {
             for c in 0..<channels {
                 var sum = 0.0, squares = 0.0
-                for s in 0..<n {
-                    let base = (s * channels + c) * plane
-                    for p in 0..<plane { sum += Double(x[base + p]) }
+                x.withUnsafeBufferPointer { xp in
+                    for s in 0..<n {
+                        let base = (s * channels + c) * plane
+                        var partial: Float = 0
+                        for p in 0..<plane { partial += xp[base &+ p] }
+                        sum += Double(partial)
+                    }
+                    let m = Float(sum / Double(count))
+                    for s in 0..<n {
+                        let base = (s * channels + c) * plane
+                        var partial: Float = 0
+                        for p in 0..<plane { let d = xp[base &+ p] - m; partial += d * d }
+                        squares += Double(partial)
+                    }
                 }
                 let m = sum / Double(count)
-                for s in 0..<n {
-                    let base = (s * channels + c) * plane
-                    for p in 0..<plane { let d = Double(x[base + p]) - m; squares += d * d }
-                }
                 let variance = squares / Double(count)
                 mean[c] = Float(m)
                 invStd[c] = Float(1 / (variance + Double(epsilon)).squareRoot())
@@ -52,18 +59,24 @@ public final class BatchNorm2d: ParameterHolder {
                 runningMean[c] = (1 - momentum) * runningMean[c] + momentum * Float(m)
                 runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * Float(unbiased)
             }
-            normalized = [Float](repeating: 0, count: x.count)
             inverseStd = invStd
             shape = (n, plane)
         }
-        for s in 0..<n {
-            for c in 0..<channels {
-                let base = (s * channels + c) * plane
-                let m = mean[c], k = invStd[c], g = weight.value[c], b = bias.value[c]
-                for p in 0..<plane {
-                    let xhat = (x[base + p] - m) * k
-                    if training { normalized[base + p] = xhat }
-                    y[base + p] = g * xhat + b
+        if training { normalized = [Float](repeating: 0, count: x.count) }
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                normalized.withUnsafeMutableBufferPointer { np in
+                    for s in 0..<n {
+                        for c in 0..<channels {
+                            let base = (s * channels + c) * plane
+                            let m = mean[c], k = invStd[c], g = weight.value[c], b = bias.value[c]
+                            for p in 0..<plane {
+                                let xhat = (xp[base &+ p] - m) * k
+                                if training { np[base &+ p] = xhat }
+                                yp[base &+ p] = g * xhat + b
+                            }
+                        }
+                    }
                 }
             }
         }

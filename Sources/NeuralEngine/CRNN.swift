@@ -105,12 +105,29 @@ public final class CRNN: ParameterHolder {
         var x = images
         var c = c0, h = h0, w = width
         if training { reluOutputs = [:] }
-        for (index, layer) in layers.enumerated() {
-            switch layer {
+        var index = 0
+        while index < layers.count {
+            switch layers[index] {
             case .conv(let conv):
-                x = conv.forward(x, batch: n, height: h, width: w, training: training)
+                // At inference, fold a following BatchNorm and fuse a following ReLU.
+                var affine: (scale: [Float], shift: [Float])?
+                var relu = false
+                var next = index + 1
+                if !training {
+                    if next < layers.count, case .batchNorm(let bn) = layers[next] {
+                        affine = bn.inferenceAffine
+                        next += 1
+                    }
+                    if next < layers.count, case .relu = layers[next] {
+                        relu = true
+                        next += 1
+                    }
+                }
+                x = conv.forward(x, batch: n, height: h, width: w, training: training, affine: affine, relu: relu)
                 (h, w) = conv.outputSize(height: h, width: w)
                 c = conv.outputChannels
+                index = next
+                continue
             case .batchNorm(let bn):
                 x = bn.forward(x, batch: n, plane: h * w, training: training)
             case .relu:
@@ -120,13 +137,20 @@ public final class CRNN: ParameterHolder {
                 x = pool.forward(x, planes: n * c, height: h, width: w, training: training)
                 (h, w) = pool.outputSize(height: h, width: w)
             }
+            index += 1
         }
         // [N, C, H', W'] → [T = W', N, C·H']
         let features = c * h, T = w
         var sequence = [Float](repeating: 0, count: T * n * features)
-        for s in 0..<n { for ch in 0..<c { for y in 0..<h { for t in 0..<T {
-            sequence[(t * n + s) * features + ch * h + y] = x[((s * c + ch) * h + y) * w + t]
-        } } } }
+        x.withUnsafeBufferPointer { src in
+            sequence.withUnsafeMutableBufferPointer { dst in
+                for s in 0..<n { for f in 0..<features {
+                    // feature f = channel · H' + row; its W' columns are contiguous in the source
+                    let from = src.baseAddress! + (s * features + f) * T
+                    for t in 0..<T { dst[(t &* n &+ s) &* features &+ f] = from[t] }
+                } }
+            }
+        }
         let lengths = (widths ?? [Int](repeating: width, count: n)).map { min(timeSteps(forWidth: $0), T) }
         if training { batch = n; steps = T; featureHeight = h; featureChannels = c }
         for (lstm, linear) in zip(lstms, linears) {
@@ -145,10 +169,16 @@ public final class CRNN: ParameterHolder {
             d = lstm.backward(d)
         }
         let c = featureChannels, h = featureHeight, w = T
-        var dx = [Float](repeating: 0, count: n * c * h * w)
-        for s in 0..<n { for ch in 0..<c { for y in 0..<h { for t in 0..<T {
-            dx[((s * c + ch) * h + y) * w + t] = d[(t * n + s) * (c * h) + ch * h + y]
-        } } } }
+        let features = c * h
+        var dx = [Float](repeating: 0, count: n * features * w)
+        d.withUnsafeBufferPointer { src in
+            dx.withUnsafeMutableBufferPointer { dst in
+                for s in 0..<n { for f in 0..<features {
+                    let to = dst.baseAddress! + (s * features + f) * T
+                    for t in 0..<T { to[t] = src[(t &* n &+ s) &* features &+ f] }
+                } }
+            }
+        }
         for (index, layer) in layers.enumerated().reversed() {
             switch layer {
             case .conv(let conv): dx = conv.backward(dx)

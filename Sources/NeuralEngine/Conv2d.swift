@@ -39,7 +39,12 @@ public final class Conv2d: ParameterHolder {
     private var patchSize: Int { inputChannels * kernelSize.height * kernelSize.width }
 
     /// x: [N, Cin, H, W] → [N, Cout, H', W'].
-    public func forward(_ x: [Float], batch n: Int, height h: Int, width w: Int, training: Bool) -> [Float] {
+    ///
+    /// At inference a following BatchNorm can be folded in (`affine`: y = scale · conv(x) + shift per
+    /// output channel) and a ReLU fused (`relu`), so the output is written once.
+    public func forward(_ x: [Float], batch n: Int, height h: Int, width w: Int, training: Bool,
+                        affine: (scale: [Float], shift: [Float])? = nil, relu: Bool = false) -> [Float] {
+        precondition(!training || (affine == nil && !relu), "Conv2d: fusion is for inference only")
         precondition(x.count == n * inputChannels * h * w, "Conv2d: input is not [\(n), \(inputChannels), \(h), \(w)]")
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "Conv2d: a \(h)x\(w) input is smaller than the kernel")
@@ -50,20 +55,33 @@ public final class Conv2d: ParameterHolder {
         let K = patchSize, P = oh * ow, Cout = outputChannels
         var y = [Float](repeating: 0, count: n * Cout * P)
         let (workers, gemmThreads) = split(batch: n)
+        // Output bias and weights with the affine folded in: W' = scale · W, b' = scale · b + shift.
+        var weights = weight.value
+        var outputBias = bias?.value ?? [Float](repeating: 0, count: Cout)
+        if let affine {
+            for o in 0..<Cout {
+                for j in 0..<K { weights[o * K + j] *= affine.scale[o] }
+                outputBias[o] = affine.scale[o] * outputBias[o] + affine.shift[o]
+            }
+        }
+        let hasBias = bias != nil || affine != nil
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
-                weight.value.withUnsafeBufferPointer { wp in
+                weights.withUnsafeBufferPointer { wp in
                     Parallelism.forEach(workers) { worker in
                         var columns = [Float](repeating: 0, count: K * P)
                         for sample in Swift.stride(from: worker, to: n, by: workers) {
                             im2col(xp.baseAddress! + sample * inputChannels * h * w, h: h, w: w, oh: oh, ow: ow, into: &columns)
                             let out = yp.baseAddress! + sample * Cout * P
-                            if let bias {
-                                for c in 0..<Cout { (out + c * P).update(repeating: bias.value[c], count: P) }
+                            if hasBias {
+                                for c in 0..<Cout { (out + c * P).update(repeating: outputBias[c], count: P) }
                             }
                             // [Cout, K] x [K, P]
                             sgemm(m: Cout, n: P, k: K, wp.baseAddress!, lda: K, columns, ldb: P,
-                                  beta: bias == nil ? 0 : 1, out, ldc: P, threads: gemmThreads)
+                                  beta: hasBias ? 1 : 0, out, ldc: P, threads: gemmThreads)
+                            if relu {
+                                for i in 0..<(Cout * P) { out[i] = max(out[i], 0) }
+                            }
                         }
                     }
                 }
@@ -154,11 +172,11 @@ public final class Conv2d: ParameterHolder {
                             }
                             let src = plane + iy * w
                             if sw == 1 {
-                                // Contiguous run: x from -pw + kx.
-                                for ox in 0..<ow {
-                                    let ix = ox &+ kx &- pw
-                                    out[ox] = (ix >= 0 && ix < w) ? src[ix] : 0
-                                }
+                                // Input column ox + kx - pw: valid for ox in lo..<hi, a contiguous run.
+                                let lo = min(max(0, pw - kx), ow), hi = max(min(ow, w + pw - kx), lo)
+                                out.update(repeating: 0, count: lo)
+                                (out + lo).update(from: src + (lo + kx - pw), count: hi - lo)
+                                (out + hi).update(repeating: 0, count: ow - hi)
                             } else {
                                 for ox in 0..<ow {
                                     let ix = ox &* sw &+ kx &- pw

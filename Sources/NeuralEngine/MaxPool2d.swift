@@ -27,24 +27,29 @@ public final class MaxPool2d {
         precondition(oh > 0 && ow > 0, "MaxPool2d: a \(h)x\(w) input is smaller than the window")
         var y = [Float](repeating: 0, count: planes * oh * ow)
         var indices = [Int32](repeating: 0, count: training ? y.count : 0)
-        for plane in 0..<planes {
-            let base = plane * h * w
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    var best = -Float.infinity, bestIndex = -1
-                    for ky in 0..<kernelSize.height {
-                        let iy = oy * stride.height + ky - padding.height
-                        if iy < 0 || iy >= h { continue }
-                        for kx in 0..<kernelSize.width {
-                            let ix = ox * stride.width + kx - padding.width
-                            if ix < 0 || ix >= w { continue }
-                            let v = x[base + iy * w + ix]
-                            if v > best || bestIndex < 0 { best = v; bestIndex = iy * w + ix }
+        let (kh, kw) = kernelSize, (sh, sw) = stride, (ph, pw) = padding
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                indices.withUnsafeMutableBufferPointer { ip in
+                    for plane in 0..<planes {
+                        let src = xp.baseAddress! + plane * h * w
+                        for oy in 0..<oh {
+                            let y0 = max(oy &* sh &- ph, 0), y1 = min(oy &* sh &- ph &+ kh, h)
+                            for ox in 0..<ow {
+                                let x0 = max(ox &* sw &- pw, 0), x1 = min(ox &* sw &- pw &+ kw, w)
+                                var best = src[y0 &* w &+ x0], bestIndex = y0 &* w &+ x0
+                                for iy in y0..<y1 {
+                                    for ix in x0..<x1 where src[iy &* w &+ ix] > best {
+                                        best = src[iy &* w &+ ix]
+                                        bestIndex = iy &* w &+ ix
+                                    }
+                                }
+                                let o = (plane &* oh &+ oy) &* ow &+ ox
+                                yp[o] = best
+                                if training { ip[o] = Int32(bestIndex) }
+                            }
                         }
                     }
-                    let o = (plane * oh + oy) * ow + ox
-                    y[o] = best
-                    if training { indices[o] = Int32(bestIndex) }
                 }
             }
         }

@@ -1,0 +1,99 @@
+import Testing
+@testable import NeuralEngine
+
+@Suite struct CRNNTests {
+    static let tiny = CRNNArchitecture(
+        name: "tiny", inputHeight: 8, inputChannels: 1,
+        stages: [.conv(outputChannels: 3, kernel: 3, padding: 1), .batchNorm, .relu,
+                 .maxPool(kernel: (2, 2), stride: (2, 2), padding: (0, 0)),
+                 .conv(outputChannels: 4, kernel: 3, padding: 1), .relu,
+                 .maxPool(kernel: (2, 2), stride: (2, 1), padding: (0, 1)),
+                 .conv(outputChannels: 4, kernel: 2, padding: 0), .batchNorm, .relu],
+        lstmHidden: [3, 3], linearOutputs: [4, 5])
+
+    @Test func presetsHaveThePeersParameterCounts() {
+        // Summed by hand from the definitions in shared/bench (weights + biases of every layer):
+        // small: conv 281,232 + 432, BN 864, LSTM 395,264 + 264,192, Linear 32,896 + 24,672.
+        // paper: conv 5,546,560 + 2,240, BN 2,560, LSTM 1,576,960 + 1,052,672, Linear 131,328 + 49,248.
+        #expect(CRNN(.small()).parameterCount == 999_552)
+        #expect(CRNN(.paper()).parameterCount == 8_361_568)
+        #expect(CRNN(.small()).timeSteps(forWidth: 256) == 64)
+        #expect(CRNN(.paper()).timeSteps(forWidth: 256) == 65)
+    }
+
+    @Test func pytorchNames() {
+        let names = CRNN(.small()).namedParameters.map(\.0)
+        #expect(names.prefix(4) == ["cnn.0.weight", "cnn.0.bias", "cnn.1.weight", "cnn.1.bias"])
+        #expect(names.contains("rnn.0.rnn.weight_hh_l0_reverse") && names.last == "rnn.1.emb.bias")
+    }
+
+    /// Inference folds BatchNorm into the convolution and fuses ReLU; it must equal the layers
+    /// applied one by one in evaluation mode.
+    @Test func fusedInferenceEqualsLayerByLayer() {
+        let network = CRNN(Self.tiny, seed: 4)
+        let n = 2, w = 12
+        let images = randomValues(n * 8 * w, seed: 5)
+        _ = network.forward(images, batch: n, width: w, training: true)  // moves the running statistics
+        var x = images
+        var c = 1, h = 8, width = w
+        for layer in network.layers {
+            switch layer {
+            case .conv(let conv):
+                x = conv.forward(x, batch: n, height: h, width: width, training: false)
+                (h, width) = conv.outputSize(height: h, width: width)
+                c = conv.outputChannels
+            case .batchNorm(let bn): x = bn.forward(x, batch: n, plane: h * width, training: false)
+            case .relu: reluForward(&x)
+            case .maxPool(let pool):
+                x = pool.forward(x, planes: n * c, height: h, width: width, training: false)
+                (h, width) = pool.outputSize(height: h, width: width)
+            }
+        }
+        var sequence = [Float](repeating: 0, count: width * n * c * h)
+        for s in 0..<n { for f in 0..<(c * h) { for t in 0..<width {
+            sequence[(t * n + s) * c * h + f] = x[(s * c * h + f) * width + t]
+        } } }
+        for (lstm, linear) in zip(network.lstms, network.linears) {
+            let hidden = lstm.forward(sequence, steps: width, batch: n, lengths: [width, width], training: false)
+            sequence = linear.forward(hidden, rows: width * n, training: false)
+        }
+        let fused = network.forward(images, batch: n, width: w, training: false).logits
+        #expect(fused.count == sequence.count)
+        #expect(zip(fused, sequence).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
+    /// Without ReLU and max pooling, whose kinks make finite differences through a whole network
+    /// unreliable (each has its own gradient test).
+    static let smooth = CRNNArchitecture(
+        name: "smooth", inputHeight: 4, inputChannels: 1,
+        stages: [.conv(outputChannels: 3, kernel: 3, padding: 1), .batchNorm,
+                 .conv(outputChannels: 4, kernel: 2, padding: 0), .batchNorm,
+                 .conv(outputChannels: 2, kernel: 2, padding: 0)],
+        lstmHidden: [3, 3], linearOutputs: [4, 5])
+
+    /// The whole network's backward against finite differences of its CTC loss (training mode):
+    /// the reshapes between CNN and LSTM, per-sample lengths, and every parameter's name and order.
+    @Test func gradientsThroughCTC() {
+        let network = CRNN(Self.smooth, seed: 6)
+        let n = 2, w = 10
+        let images = randomValues(n * 4 * w, seed: 7)
+        let targets = [[1, 2], [3]]
+        func loss() -> (Double, [Float]) {
+            let saved = network.layers.compactMap { layer -> BatchNorm2d? in
+                if case .batchNorm(let bn) = layer { return bn } else { return nil }
+            }.map { ($0, $0.runningMean, $0.runningVariance) }
+            defer { for (bn, m, v) in saved { bn.runningMean = m; bn.runningVariance = v } }
+            let (logits, steps, lengths) = network.forward(images, batch: n, width: w, widths: [10, 7], training: true)
+            let ctc = CTCLoss.compute(logits: logits, timeSteps: steps, batch: n, classes: 5,
+                                      inputLengths: lengths, targets: targets, scales: [0.5, 0.5])
+            return (Double(ctc.losses[0] + ctc.losses[1]) / 2, ctc.gradient)
+        }
+        let (_, gradient) = loss()
+        for p in network.parameters { p.zeroGradient() }
+        network.backward(gradient)
+        for (name, p) in network.namedParameters {
+            let worst = gradientCheck(p, epsilon: 1e-2, maxChecks: 40) { loss().0 }
+            #expect(worst < 2e-2, "\(name): \(worst)")
+        }
+    }
+}
