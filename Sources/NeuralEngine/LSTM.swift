@@ -17,6 +17,9 @@ public final class LSTMDirection: ParameterHolder {
     public let weightHH: Parameter  // [4H, H]
     public let biasIH: Parameter    // [4H]
     public let biasHH: Parameter    // [4H]
+    /// Threads for this direction's GEMMs; the bidirectional wrapper lowers it when it runs both
+    /// directions at once.
+    var threads: Int?
 
     // Caches of the last training forward pass.
     private var input: [Float] = []   // [T, N, I]
@@ -51,7 +54,7 @@ public final class LSTMDirection: ParameterHolder {
         gates.withUnsafeMutableBufferPointer { g in
             for r in 0..<(T * N) { (g.baseAddress! + r * G).update(from: bias, count: G) }
         }
-        sgemm(transposeB: true, m: T * N, n: G, k: I, x, lda: I, weightIH.value, ldb: I, beta: 1, &gates, ldc: G)
+        sgemm(transposeB: true, m: T * N, n: G, k: I, x, lda: I, weightIH.value, ldb: I, beta: 1, &gates, ldc: G, threads: threads ?? Parallelism.threads)
 
         var cells = [Float](repeating: 0, count: T * N * H)
         var hidden = [Float](repeating: 0, count: T * N * H)
@@ -70,7 +73,7 @@ public final class LSTMDirection: ParameterHolder {
                                 let g = gp.baseAddress! + t * N * G
                                 // gates[t] += h_prev W_hh^T
                                 sgemm(transposeB: true, m: N, n: G, k: H, hPrev, lda: H, whh.baseAddress!, ldb: H,
-                                      beta: 1, g, ldc: G)
+                                      beta: 1, g, ldc: G, threads: threads ?? Parallelism.threads)
                                 let c = cp.baseAddress! + t * N * H, h = hp.baseAddress! + t * N * H
                                 for b in 0..<N {
                                     let row = g + b * G
@@ -112,68 +115,92 @@ public final class LSTMDirection: ParameterHolder {
         let T = steps, N = batch, H = hiddenSize, G = 4 * hiddenSize, I = inputSize
         precondition(dOutput.count == T * N * H, "LSTM backward: gradient is not [\(T), \(N), \(H)]")
         var dGates = [Float](repeating: 0, count: T * N * G)  // w.r.t. the pre-activations
-        var dhRecurrent = [Float](repeating: 0, count: N * H)  // from the step after, in processing order
-        var dcRecurrent = [Float](repeating: 0, count: N * H)
-        var dh = [Float](repeating: 0, count: N * H)
-        var tanhC = [Float](repeating: 0, count: H)
-        for step in stride(from: T - 1, through: 0, by: -1) {
-            let t = reverse ? T - 1 - step : step
-            let previous = reverse ? t + 1 : t - 1
-            let hasPrevious = step > 0
-            gates.withUnsafeBufferPointer { gp in
-                cells.withUnsafeBufferPointer { cp in
-                    dGates.withUnsafeMutableBufferPointer { dgp in
-                        let g = gp.baseAddress! + t * N * G, c = cp.baseAddress! + t * N * H
-                        let dg = dgp.baseAddress! + t * N * G
-                        for b in 0..<N {
-                            if t >= lengths[b] {
-                                for j in 0..<H { dhRecurrent[b * H + j] = 0; dcRecurrent[b * H + j] = 0 }
-                                continue
-                            }
-                            let row = g + b * G, dRow = dg + b * G, cRow = c + b * H
-                            let cPrev: UnsafePointer<Float>? = hasPrevious ? cp.baseAddress! + previous * N * H + b * H : nil
-                            ocr_vtanh(cRow, &tanhC, H)
-                            for j in 0..<H {
-                                let i = row[j], f = row[H + j], gg = row[2 * H + j], o = row[3 * H + j]
-                                let dhj = dOutput[(t * N + b) * H + j] + dhRecurrent[b * H + j]
-                                // h = o ⊙ tanh(c)
-                                let dO = dhj * tanhC[j]
-                                let dc = dcRecurrent[b * H + j] + dhj * o * (1 - tanhC[j] * tanhC[j])
-                                // c = f ⊙ c_prev + i ⊙ g
-                                let dI = dc * gg, dF = dc * (cPrev?[j] ?? 0), dG = dc * i
-                                dcRecurrent[b * H + j] = dc * f
-                                // through σ and tanh
-                                dRow[j] = dI * i * (1 - i)
-                                dRow[H + j] = dF * f * (1 - f)
-                                dRow[2 * H + j] = dG * (1 - gg * gg)
-                                dRow[3 * H + j] = dO * o * (1 - o)
+        // Gradients flowing into the state from the step processed after this one.
+        let dhRecurrent = UnsafeMutablePointer<Float>.allocate(capacity: N * H)
+        let dcRecurrent = UnsafeMutablePointer<Float>.allocate(capacity: N * H)
+        let tanhC = UnsafeMutablePointer<Float>.allocate(capacity: H)
+        dhRecurrent.initialize(repeating: 0, count: N * H)
+        dcRecurrent.initialize(repeating: 0, count: N * H)
+        defer {
+            dhRecurrent.deallocate()
+            dcRecurrent.deallocate()
+            tanhC.deallocate()
+        }
+        gates.withUnsafeBufferPointer { gp in
+            cells.withUnsafeBufferPointer { cp in
+                dGates.withUnsafeMutableBufferPointer { dgp in
+                    dOutput.withUnsafeBufferPointer { dop in
+                        weightHH.value.withUnsafeBufferPointer { whh in
+                            for step in stride(from: T - 1, through: 0, by: -1) {
+                                let t = reverse ? T - 1 - step : step
+                                let previous = reverse ? t + 1 : t - 1
+                                let hasPrevious = step > 0
+                                let g = gp.baseAddress! + t * N * G, c = cp.baseAddress! + t * N * H
+                                let dg = dgp.baseAddress! + t * N * G, dOut = dop.baseAddress! + t * N * H
+                                for b in 0..<N {
+                                    let dhb = dhRecurrent + b * H, dcb = dcRecurrent + b * H
+                                    if t >= lengths[b] {
+                                        dhb.update(repeating: 0, count: H)
+                                        dcb.update(repeating: 0, count: H)
+                                        continue
+                                    }
+                                    let row = g + b * G, dRow = dg + b * G, cRow = c + b * H, dOutRow = dOut + b * H
+                                    let cPrev: UnsafePointer<Float>? = hasPrevious ? cp.baseAddress! + previous * N * H + b * H : nil
+                                    ocr_vtanh(cRow, tanhC, H)
+                                    for j in 0..<H {
+                                        let i = row[j], f = row[H &+ j], gg = row[2 &* H &+ j], o = row[3 &* H &+ j]
+                                        let dhj = dOutRow[j] + dhb[j]
+                                        // h = o ⊙ tanh(c)
+                                        let dO = dhj * tanhC[j]
+                                        let dc = dcb[j] + dhj * o * (1 - tanhC[j] * tanhC[j])
+                                        // c = f ⊙ c_prev + i ⊙ g
+                                        let dI = dc * gg, dF = dc * (cPrev?[j] ?? 0), dG = dc * i
+                                        dcb[j] = dc * f
+                                        // through σ and tanh
+                                        dRow[j] = dI * i * (1 - i)
+                                        dRow[H &+ j] = dF * f * (1 - f)
+                                        dRow[2 &* H &+ j] = dG * (1 - gg * gg)
+                                        dRow[3 &* H &+ j] = dO * o * (1 - o)
+                                    }
+                                }
+                                // gates += h_prev W_hh^T  ⇒  dh_prev = dGates W_hh
+                                if hasPrevious {
+                                    sgemm(m: N, n: H, k: G, dg, lda: G, whh.baseAddress!, ldb: H, dhRecurrent, ldc: H, threads: threads ?? Parallelism.threads)
+                                }
                             }
                         }
                     }
                 }
             }
-            guard hasPrevious else { continue }
-            // gates += h_prev W_hh^T  ⇒  dh_prev = dGates W_hh,  dW_hh += dGates^T h_prev
+        }
+        // dW_hh += Σ_t dGates[t]^T h_prev[t], one GEMM over all steps: h_prev[t] is hidden[t - 1]
+        // (forward) or hidden[t + 1] (reverse), and the first processed step has none.
+        if T > 1 {
             dGates.withUnsafeBufferPointer { dgp in
                 hidden.withUnsafeBufferPointer { hp in
-                    let dg = dgp.baseAddress! + t * N * G
-                    sgemm(m: N, n: H, k: G, dg, lda: G, weightHH.value, ldb: H, &dh, ldc: H)
-                    sgemm(transposeA: true, m: G, n: H, k: N, dg, lda: G, hp.baseAddress! + previous * N * H, ldb: H,
-                          beta: 1, &weightHH.gradient, ldc: H)
+                    let dg = dgp.baseAddress! + (reverse ? 0 : N * G), h = hp.baseAddress! + (reverse ? N * H : 0)
+                    sgemm(transposeA: true, m: G, n: H, k: (T - 1) * N, dg, lda: G, h, ldb: H, beta: 1,
+                          &weightHH.gradient, ldc: H, threads: threads ?? Parallelism.threads)
                 }
             }
-            swap(&dh, &dhRecurrent)
         }
         // gates = x W_ih^T + b_ih + b_hh  ⇒  dx = dGates W_ih,  dW_ih += dGates^T x,  db += Σ dGates
         var dx = [Float](repeating: 0, count: T * N * I)
-        sgemm(m: T * N, n: I, k: G, dGates, lda: G, weightIH.value, ldb: I, &dx, ldc: I)
+        sgemm(m: T * N, n: I, k: G, dGates, lda: G, weightIH.value, ldb: I, &dx, ldc: I, threads: threads ?? Parallelism.threads)
         sgemm(transposeA: true, m: G, n: I, k: T * N, dGates, lda: G, input, ldb: I, beta: 1,
-              &weightIH.gradient, ldc: I)
-        for r in 0..<(T * N) {
-            for j in 0..<G {
-                biasIH.gradient[j] += dGates[r * G + j]
-                biasHH.gradient[j] += dGates[r * G + j]
+              &weightIH.gradient, ldc: I, threads: threads ?? Parallelism.threads)
+        var biasGradient = [Float](repeating: 0, count: G)
+        dGates.withUnsafeBufferPointer { dgp in
+            biasGradient.withUnsafeMutableBufferPointer { bg in
+                for r in 0..<(T * N) {
+                    let row = dgp.baseAddress! + r * G
+                    for j in 0..<G { bg[j] += row[j] }
+                }
             }
+        }
+        for j in 0..<G {
+            biasIH.gradient[j] += biasGradient[j]
+            biasHH.gradient[j] += biasGradient[j]
         }
         return dx
     }
@@ -198,8 +225,11 @@ public final class BidirectionalLSTM: ParameterHolder {
     /// x: [T, N, I] → [T, N, 2H].
     public func forward(_ x: [Float], steps T: Int, batch N: Int, lengths: [Int], training: Bool) -> [Float] {
         let H = hiddenSize
-        let f = forwardDirection.forward(x, steps: T, batch: N, lengths: lengths, training: training)
-        let r = reverseDirection.forward(x, steps: T, batch: N, lengths: lengths, training: training)
+        var f = [Float](), r = [Float]()
+        bothDirections { direction in
+            let out = direction.forward(x, steps: T, batch: N, lengths: lengths, training: training)
+            if direction.reverse { r = out } else { f = out }
+        }
         var out = [Float](repeating: 0, count: T * N * 2 * H)
         for row in 0..<(T * N) {
             for j in 0..<H {
@@ -220,9 +250,31 @@ public final class BidirectionalLSTM: ParameterHolder {
                 dr[row * H + j] = dy[row * 2 * H + H + j]
             }
         }
-        var dx = forwardDirection.backward(df)
-        let dxr = reverseDirection.backward(dr)
+        var dx = [Float](), dxr = [Float]()
+        bothDirections { direction in
+            if direction.reverse { dxr = direction.backward(dr) } else { dx = direction.backward(df) }
+        }
         for i in dx.indices { dx[i] += dxr[i] }
         return dx
+    }
+
+    /// Runs `body` on both directions, at the same time on two threads when there are at least two
+    /// (the recurrence's small per-step GEMMs gain little from splitting).
+    private func bothDirections(_ body: (LSTMDirection) -> Void) {
+        let threads = Parallelism.threads
+        if threads < 2 {
+            body(forwardDirection)
+            body(reverseDirection)
+            return
+        }
+        forwardDirection.threads = threads / 2
+        reverseDirection.threads = threads - threads / 2
+        defer {
+            forwardDirection.threads = nil
+            reverseDirection.threads = nil
+        }
+        Parallelism.forEach(2) { index in
+            body(index == 0 ? forwardDirection : reverseDirection)
+        }
     }
 }
