@@ -165,9 +165,80 @@ static void store_tile(const float *tile, float *c, int ldc, int rows, int cols,
     }
 }
 
+// A few rows of C (batch-1 recurrences, single lines): packing B would cost as much as the
+// product, so each row is computed straight from A and B. With B transposed every output is a
+// dot product of two contiguous rows; otherwise a row of C accumulates scaled rows of B.
+enum { SMALL_M = 4 };
+
+static void small_m_portable(int trans_a, int trans_b, int m, int n, int k, float alpha,
+                             const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+    for (int i = 0; i < m; i++) {
+        float *ci = c + (size_t)i * ldc;
+        for (int j = 0; j < n; j++) ci[j] = beta == 0 ? 0 : beta * ci[j];
+        for (int p = 0; p < k; p++) {
+            float av = alpha * a_at(a, lda, trans_a, i, p);
+            if (av == 0) continue;
+            for (int j = 0; j < n; j++) ci[j] += av * b_at(b, ldb, trans_b, p, j);
+        }
+    }
+}
+
+#ifdef OCR_X86
+__attribute__((target("avx2,fma")))
+static void small_m_avx2(int trans_a, int trans_b, int m, int n, int k, float alpha,
+                         const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+    for (int i = 0; i < m; i++) {
+        float *ci = c + (size_t)i * ldc;
+        if (trans_b && !trans_a) {
+            const float *ai = a + (size_t)i * lda;
+            for (int j = 0; j < n; j++) {
+                const float *bj = b + (size_t)j * ldb;
+                __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+                int p = 0;
+                for (; p + 16 <= k; p += 16) {
+                    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(ai + p), _mm256_loadu_ps(bj + p), s0);
+                    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(ai + p + 8), _mm256_loadu_ps(bj + p + 8), s1);
+                }
+                s0 = _mm256_add_ps(s0, s1);
+                __m128 h = _mm_add_ps(_mm256_castps256_ps128(s0), _mm256_extractf128_ps(s0, 1));
+                h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+                h = _mm_add_ss(h, _mm_shuffle_ps(h, h, 1));
+                float sum = _mm_cvtss_f32(h);
+                for (; p < k; p++) sum += ai[p] * bj[p];
+                ci[j] = alpha * sum + (beta == 0 ? 0 : beta * ci[j]);
+            }
+        } else if (!trans_b) {
+            for (int j = 0; j < n; j++) ci[j] = beta == 0 ? 0 : beta * ci[j];
+            for (int p = 0; p < k; p++) {
+                float av = alpha * a_at(a, lda, trans_a, i, p);
+                __m256 va = _mm256_set1_ps(av);
+                const float *bp = b + (size_t)p * ldb;
+                int j = 0;
+                for (; j + 8 <= n; j += 8)
+                    _mm256_storeu_ps(ci + j, _mm256_fmadd_ps(va, _mm256_loadu_ps(bp + j), _mm256_loadu_ps(ci + j)));
+                for (; j < n; j++) ci[j] += av * bp[j];
+            }
+        } else {
+            small_m_portable(trans_a, trans_b, 1, n, k, alpha, trans_a ? a + i : a + (size_t)i * lda, lda, b, ldb,
+                             beta, ci, ldc);
+        }
+    }
+}
+#endif
+
 void ocr_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
                const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc) {
     if (m <= 0 || n <= 0) return;
+    if (m <= SMALL_M && k > 0) {
+#ifdef OCR_X86
+        if (choose_microkernel() == microkernel_avx2) {
+            small_m_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+#endif
+        small_m_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
     if (k <= 0 || alpha == 0) {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++) c[(size_t)i * ldc + j] = beta == 0 ? 0 : beta * c[(size_t)i * ldc + j];

@@ -5,7 +5,8 @@ import Testing
 @Suite struct GEMMTests {
     /// Sizes that exercise partial microkernel tiles, several K slices and several row blocks.
     static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (5, 7, 3), (6, 16, 8), (13, 35, 300), (130, 70, 257),
-                                            (64, 2100, 20), (250, 33, 600)]
+                                            (64, 2100, 20), (250, 33, 600),
+                                            (1, 512, 128), (3, 40, 37), (4, 17, 300)]
 
     func check(m: Int, n: Int, k: Int, ta: Bool, tb: Bool, alpha: Float, beta: Float, threads: Int) {
         var rng = SplitMix64(seed: UInt64(m * 1000 + n * 10 + k))
@@ -44,5 +45,6 @@ import Testing
         #expect(sgemmKernelName == "portable")
         check(m: 130, n: 70, k: 257, ta: false, tb: true, alpha: 1, beta: 0.5, threads: 1)
         check(m: 13, n: 35, k: 300, ta: true, tb: false, alpha: 1, beta: 0, threads: 1)
+        check(m: 2, n: 35, k: 30, ta: false, tb: true, alpha: 1, beta: 0.5, threads: 1)
     }
 }
