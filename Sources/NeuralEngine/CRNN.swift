@@ -42,10 +42,10 @@ public final class CRNN: ParameterHolder {
         }
         self.layers = layers
         layerIndices = Array(0..<layers.count)
-        let (featureHeight, _) = CRNN.outputSize(layers, channels: architecture.inputChannels,
-                                                 height: architecture.inputHeight, width: 64)
-        precondition(featureHeight.h >= 1, "architecture reduces height \(architecture.inputHeight) to nothing")
-        var features = featureHeight.c * featureHeight.h
+        guard let shape = architecture.featureShape(width: architecture.minimumWidth) else {
+            preconditionFailure("architecture '\(architecture.name)' reduces height \(architecture.inputHeight) to nothing")
+        }
+        var features = shape.channels * shape.height
         var lstms = [BidirectionalLSTM](), linears = [Linear]()
         for (hidden, out) in zip(architecture.lstmHidden, architecture.linearOutputs) {
             lstms.append(BidirectionalLSTM(inputSize: features, hiddenSize: hidden, rng: &rng))
@@ -77,24 +77,9 @@ public final class CRNN: ParameterHolder {
 
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
-    /// Shape after the CNN for an input of `height` x `width`: (channels, height, width).
-    static func outputSize(_ layers: [Layer], channels: Int, height: Int, width: Int) -> ((c: Int, h: Int), Int) {
-        var c = channels, h = height, w = width
-        for layer in layers {
-            switch layer {
-            case .conv(let conv):
-                (h, w) = conv.outputSize(height: h, width: w)
-                c = conv.outputChannels
-            case .maxPool(let pool): (h, w) = pool.outputSize(height: h, width: w)
-            default: break
-            }
-        }
-        return ((c, h), w)
-    }
-
     /// The number of time steps (output columns) for an image `width` pixels wide.
     public func timeSteps(forWidth width: Int) -> Int {
-        CRNN.outputSize(layers, channels: architecture.inputChannels, height: architecture.inputHeight, width: width).1
+        architecture.featureShape(width: width)?.width ?? 0
     }
 
     /// images: [N, C, H, W] → logits [T, N, classes] and the valid steps per sample.

@@ -28,6 +28,31 @@ public struct CRNNArchitecture: Equatable, Sendable {
 
     public var classes: Int { linearOutputs.last! }
 
+    /// The CNN's output (channels, height, width) for an input `width` pixels wide, or nil when
+    /// some stage would get an empty input.
+    public func featureShape(width: Int) -> (channels: Int, height: Int, width: Int)? {
+        var c = inputChannels, h = inputHeight, w = width
+        for stage in stages {
+            switch stage {
+            case let .conv(out, k, p):
+                (h, w) = (windowCount(h, kernel: k, stride: 1, padding: p), windowCount(w, kernel: k, stride: 1, padding: p))
+                c = out
+            case let .maxPool(k, s, p):
+                (h, w) = (windowCount(h, kernel: k.0, stride: s.0, padding: p.0),
+                          windowCount(w, kernel: k.1, stride: s.1, padding: p.1))
+            case .batchNorm, .relu:
+                break
+            }
+            if h < 1 || w < 1 { return nil }
+        }
+        return (c, h, w)
+    }
+
+    /// The narrowest input this architecture accepts.
+    public var minimumWidth: Int {
+        (1...4096).first { featureShape(width: $0) != nil } ?? 4096
+    }
+
     /// conv3x3 16-32-64-64-128-128 each + BN + ReLU; pools 2x2, 2x2, (2,1), (2,1); 2 x (BiLSTM(128) + Linear).
     public static func small(classes: Int = 96, height: Int = 32) -> CRNNArchitecture {
         let channels = [16, 32, 64, 64, 128, 128]
@@ -65,4 +90,12 @@ public struct CRNNArchitecture: Equatable, Sendable {
         default: return nil
         }
     }
+}
+
+/// How many positions a window of `kernel` takes along an axis of `size` (padded by `padding` on
+/// each side) with `stride`: floor((size + 2·padding − kernel) / stride) + 1, or 0 if it does not fit.
+@inlinable
+public func windowCount(_ size: Int, kernel: Int, stride: Int, padding: Int) -> Int {
+    let span = size + 2 * padding - kernel
+    return span < 0 ? 0 : span / stride + 1
 }

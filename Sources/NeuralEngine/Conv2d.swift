@@ -32,8 +32,8 @@ public final class Conv2d: ParameterHolder {
 
     /// The output height and width for an input of `h` x `w`.
     public func outputSize(height h: Int, width w: Int) -> (height: Int, width: Int) {
-        ((h + 2 * padding.height - kernelSize.height) / stride.height + 1,
-         (w + 2 * padding.width - kernelSize.width) / stride.width + 1)
+        (windowCount(h, kernel: kernelSize.height, stride: stride.height, padding: padding.height),
+         windowCount(w, kernel: kernelSize.width, stride: stride.width, padding: padding.width))
     }
 
     private var patchSize: Int { inputChannels * kernelSize.height * kernelSize.width }

@@ -16,8 +16,8 @@ public final class MaxPool2d {
     }
 
     public func outputSize(height h: Int, width w: Int) -> (height: Int, width: Int) {
-        ((h + 2 * padding.height - kernelSize.height) / stride.height + 1,
-         (w + 2 * padding.width - kernelSize.width) / stride.width + 1)
+        (windowCount(h, kernel: kernelSize.height, stride: stride.height, padding: padding.height),
+         windowCount(w, kernel: kernelSize.width, stride: stride.width, padding: padding.width))
     }
 
     /// x: [planes, H, W] (planes = N·C) → [planes, H', W'].

@@ -55,6 +55,12 @@ enum BenchCommand: Command {
                 throw UsageError("unknown --arch '\(name)' (choose small or paper)")
             }
             let batch = try parsed.int("--batch", default: 32), width = try parsed.int("--width", default: 256)
+            guard architecture.featureShape(width: 4096) != nil else {
+                throw UsageError("--height \(height) is too small for the '\(name)' network")
+            }
+            guard architecture.featureShape(width: width) != nil else {
+                throw UsageError("--width \(width) is too small for '\(name)' (minimum \(architecture.minimumWidth))")
+            }
             let network = CRNN(architecture, seed: 1)
             if what == "infer" {
                 benchInfer(network, batch: batch, height: height, width: width, threads: threads, repeats: repeats)
