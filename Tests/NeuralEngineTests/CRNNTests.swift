@@ -12,9 +12,8 @@ import Testing
         lstmHidden: [3, 3], linearOutputs: [4, 5])
 
     @Test func presetsHaveThePeersParameterCounts() {
-        // Summed by hand from the definitions in shared/bench (weights + biases of every layer):
-        // small: conv 281,232 + 432, BN 864, LSTM 395,264 + 264,192, Linear 32,896 + 24,672.
-        // paper: conv 5,546,560 + 2,240, BN 2,560, LSTM 1,576,960 + 1,052,672, Linear 131,328 + 49,248.
+        // What shared/bench/peer_crnn_bench.py's PyTorch models report (`# arch=small params=999552`,
+        // `# arch=paper params=8361568`, run 2026-11-23).
         #expect(CRNN(.small()).parameterCount == 999_552)
         #expect(CRNN(.paper()).parameterCount == 8_361_568)
         #expect(CRNN(.small()).timeSteps(forWidth: 256) == 64)
