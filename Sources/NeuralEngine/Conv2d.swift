@@ -1,3 +1,5 @@
+import CKernels
+
 /// A 2-D convolution as PyTorch's `nn.Conv2d` (`weight` [out, in, kh, kw], `bias` [out]), computed
 /// as im2col + GEMM per sample. Images are `[N, C, H, W]`.
 public final class Conv2d: ParameterHolder {
@@ -65,14 +67,27 @@ public final class Conv2d: ParameterHolder {
             }
         }
         let hasBias = bias != nil || affine != nil
+        // Few inputs per output (the first layer: 1 channel x 3 x 3): im2col + GEMM would spend its
+        // time storing tiles, a direct convolution streams rows instead.
+        let direct = K <= 16 && stride == (1, 1)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 weights.withUnsafeBufferPointer { wp in
                     Parallelism.forEach(workers) { worker in
-                        var columns = [Float](repeating: 0, count: K * P)
+                        var columns = [Float](repeating: 0, count: direct ? 0 : K * P)
                         for sample in Swift.stride(from: worker, to: n, by: workers) {
-                            im2col(xp.baseAddress! + sample * inputChannels * h * w, h: h, w: w, oh: oh, ow: ow, into: &columns)
                             let out = yp.baseAddress! + sample * Cout * P
+                            if direct {
+                                ocr_conv2d_direct(xp.baseAddress! + sample * inputChannels * h * w, wp.baseAddress!,
+                                                  outputBias, out, Int32(inputChannels), Int32(h), Int32(w), Int32(Cout),
+                                                  Int32(kernelSize.height), Int32(kernelSize.width),
+                                                  Int32(padding.height), Int32(padding.width))
+                                if relu {
+                                    for i in 0..<(Cout * P) { out[i] = max(out[i], 0) }
+                                }
+                                continue
+                            }
+                            im2col(xp.baseAddress! + sample * inputChannels * h * w, h: h, w: w, oh: oh, ow: ow, into: &columns)
                             if hasBias {
                                 for c in 0..<Cout { (out + c * P).update(repeating: outputBias[c], count: P) }
                             }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Max pooling over `[N, C, H, W]` as PyTorch's `nn.MaxPool2d` (padding counts as -∞, floor mode).
 public final class MaxPool2d {
     public let kernelSize: (height: Int, width: Int)
@@ -28,27 +30,16 @@ public final class MaxPool2d {
         var y = [Float](repeating: 0, count: planes * oh * ow)
         var indices = [Int32](repeating: 0, count: training ? y.count : 0)
         let (kh, kw) = kernelSize, (sh, sw) = stride, (ph, pw) = padding
+        let parts = min(Parallelism.threads, planes)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 indices.withUnsafeMutableBufferPointer { ip in
-                    for plane in 0..<planes {
-                        let src = xp.baseAddress! + plane * h * w
-                        for oy in 0..<oh {
-                            let y0 = max(oy &* sh &- ph, 0), y1 = min(oy &* sh &- ph &+ kh, h)
-                            for ox in 0..<ow {
-                                let x0 = max(ox &* sw &- pw, 0), x1 = min(ox &* sw &- pw &+ kw, w)
-                                var best = src[y0 &* w &+ x0], bestIndex = y0 &* w &+ x0
-                                for iy in y0..<y1 {
-                                    for ix in x0..<x1 where src[iy &* w &+ ix] > best {
-                                        best = src[iy &* w &+ ix]
-                                        bestIndex = iy &* w &+ ix
-                                    }
-                                }
-                                let o = (plane &* oh &+ oy) &* ow &+ ox
-                                yp[o] = best
-                                if training { ip[o] = Int32(bestIndex) }
-                            }
-                        }
+                    Parallelism.forEach(parts) { part in
+                        let first = planes * part / parts, last = planes * (part + 1) / parts
+                        ocr_maxpool2d(xp.baseAddress! + first * h * w, yp.baseAddress! + first * oh * ow,
+                                      training ? ip.baseAddress! + first * oh * ow : nil,
+                                      Int32(last - first), Int32(h), Int32(w), Int32(oh), Int32(ow),
+                                      Int32(kh), Int32(kw), Int32(sh), Int32(sw), Int32(ph), Int32(pw))
                     }
                 }
             }

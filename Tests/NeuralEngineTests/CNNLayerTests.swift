@@ -104,6 +104,23 @@ import Testing
         #expect(gradientCheck(&x, analytic: dx, epsilon: 1e-3, loss: loss) < 1e-2)
     }
 
+    /// Inference takes fast paths for 2x2/2 and (2,1) windows; training takes the general one.
+    @Test(arguments: [((2, 2), (2, 2)), ((2, 1), (2, 1)), ((3, 2), (1, 2))])
+    func maxPoolFastPathsEqualGeneral(window: ((Int, Int), (Int, Int))) {
+        let pool = MaxPool2d(kernelSize: window.0, stride: window.1)
+        let x = randomValues(3 * 6 * 9, seed: 53)
+        let general = pool.forward(x, planes: 3, height: 6, width: 9, training: true)
+        #expect(pool.forward(x, planes: 3, height: 6, width: 9, training: false) == general)
+        let (oh, ow) = pool.outputSize(height: 6, width: 9)
+        for p in 0..<3 { for oy in 0..<oh { for ox in 0..<ow {
+            var best = -Float.infinity
+            for ky in 0..<window.0.0 { for kx in 0..<window.0.1 {
+                best = max(best, x[(p * 6 + oy * window.1.0 + ky) * 9 + ox * window.1.1 + kx])
+            } }
+            #expect(general[(p * oh + oy) * ow + ox] == best)
+        } } }
+    }
+
     @Test func reluAndLogSoftmax() {
         var x: [Float] = [-1, 0, 2, -3]
         reluForward(&x)

@@ -27,4 +27,16 @@ void ocr_vsigmoid(const float *x, float *y, size_t n);
 /// y[i] = tanh(x[i]).
 void ocr_vtanh(const float *x, float *y, size_t n);
 
+/// Max pooling of `planes` images [h, w] → [oh, ow] with window kh x kw, stride sh x sw and
+/// padding ph x pw (padding never wins). When `argmax` is not NULL it receives, per output, the
+/// index within its input plane of the maximum. oh and ow must be the window counts.
+void ocr_maxpool2d(const float *x, float *y, int *argmax, int planes, int h, int w, int oh, int ow,
+                   int kh, int kw, int sh, int sw, int ph, int pw);
+
+/// Direct stride-1 convolution of one image [cin, h, w] with weights [cout, cin, kh, kw] into
+/// y [cout, oh, ow] (oh = h + 2ph - kh + 1, ow likewise): y = bias + W * x. For layers with few
+/// inputs per output (the first layer), where im2col + GEMM would spend its time storing tiles.
+void ocr_conv2d_direct(const float *x, const float *weight, const float *bias, float *y,
+                       int cin, int h, int w, int cout, int kh, int kw, int ph, int pw);
+
 #endif

@@ -1,0 +1,49 @@
+#include "CKernels.h"
+
+void ocr_maxpool2d(const float *x, float *y, int *argmax, int planes, int h, int w, int oh, int ow,
+                   int kh, int kw, int sh, int sw, int ph, int pw) {
+    for (int plane = 0; plane < planes; plane++) {
+        const float *src = x + (size_t)plane * h * w;
+        float *dst = y + (size_t)plane * oh * ow;
+        int *idx = argmax ? argmax + (size_t)plane * oh * ow : 0;
+        for (int oy = 0; oy < oh; oy++) {
+            int y0 = oy * sh - ph, y1 = y0 + kh;
+            if (y0 < 0) y0 = 0;
+            if (y1 > h) y1 = h;
+            if (kh == 2 && kw == 2 && sw == 2 && pw == 0 && y1 - y0 == 2 && !idx) {
+                // The common 2x2 / stride 2 window: two rows, pairs of columns.
+                const float *r0 = src + (size_t)y0 * w, *r1 = r0 + w;
+                float *out = dst + (size_t)oy * ow;
+                for (int ox = 0; ox < ow; ox++) {
+                    float a = r0[2 * ox] > r0[2 * ox + 1] ? r0[2 * ox] : r0[2 * ox + 1];
+                    float b = r1[2 * ox] > r1[2 * ox + 1] ? r1[2 * ox] : r1[2 * ox + 1];
+                    out[ox] = a > b ? a : b;
+                }
+                continue;
+            }
+            if (kw == 1 && sw == 1 && pw == 0 && !idx) {
+                // Height-only windows, e.g. (2, 1): an elementwise max of rows.
+                float *out = dst + (size_t)oy * ow;
+                const float *r = src + (size_t)y0 * w;
+                for (int ox = 0; ox < ow; ox++) out[ox] = r[ox];
+                for (int iy = y0 + 1; iy < y1; iy++) {
+                    r = src + (size_t)iy * w;
+                    for (int ox = 0; ox < ow; ox++) out[ox] = out[ox] > r[ox] ? out[ox] : r[ox];
+                }
+                continue;
+            }
+            for (int ox = 0; ox < ow; ox++) {
+                int x0 = ox * sw - pw, x1 = x0 + kw;
+                if (x0 < 0) x0 = 0;
+                if (x1 > w) x1 = w;
+                int best_index = y0 * w + x0;
+                float best = src[best_index];
+                for (int iy = y0; iy < y1; iy++)
+                    for (int ix = x0; ix < x1; ix++)
+                        if (src[iy * w + ix] > best) { best = src[iy * w + ix]; best_index = iy * w + ix; }
+                dst[(size_t)oy * ow + ox] = best;
+                if (idx) idx[(size_t)oy * ow + ox] = best_index;
+            }
+        }
+    }
+}
