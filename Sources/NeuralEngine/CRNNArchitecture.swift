@@ -99,3 +99,104 @@ public func windowCount(_ size: Int, kernel: Int, stride: Int, padding: Int) -> 
     let span = size + 2 * padding - kernel
     return span < 0 ? 0 : span / stride + 1
 }
+
+extension CRNNArchitecture {
+    /// A compact text form, in the spirit of Tesseract's VGSL: space-separated stages,
+    /// `H32` input height, `C16k3p1` conv (16 outputs, 3x3 kernel, padding 1), `B` BatchNorm,
+    /// `R` ReLU, `M2x2` / `M2x2s2x1p0x1` max pool (kernel, then optional stride and padding),
+    /// `L128` BiLSTM (hidden per direction), `F128` Linear. The last Linear is the classifier.
+    ///
+    ///     H32 C16k3p1 B R M2x2 C32k3p1 B R M2x2 L128 F96
+    public var spec: String {
+        var parts = ["H\(inputHeight)"]
+        if inputChannels != 1 { parts.append("I\(inputChannels)") }
+        for stage in stages {
+            switch stage {
+            case let .conv(c, k, p): parts.append("C\(c)k\(k)p\(p)")
+            case .batchNorm: parts.append("B")
+            case .relu: parts.append("R")
+            case let .maxPool(k, s, p):
+                var token = "M\(k.0)x\(k.1)"
+                if s != k || p != (0, 0) { token += "s\(s.0)x\(s.1)" }
+                if p != (0, 0) { token += "p\(p.0)x\(p.1)" }
+                parts.append(token)
+            }
+        }
+        for (h, o) in zip(lstmHidden, linearOutputs) { parts += ["L\(h)", "F\(o)"] }
+        return parts.joined(separator: " ")
+    }
+
+    /// Parses ``spec``; `classes`, when given, replaces the last Linear's size.
+    public init(spec: String, name: String = "custom", classes: Int? = nil) throws(ArchitectureError) {
+        var height = 32, channels = 1
+        var stages = [Stage](), hidden = [Int](), outputs = [Int]()
+        func numbers(_ text: Substring, _ token: String) throws(ArchitectureError) -> [Int] {
+            let values = text.split(separator: "x").map { Int($0) }
+            guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0! >= 0 }) else {
+                throw ArchitectureError("bad number in '\(token)'")
+            }
+            return values.map { $0! }
+        }
+        for token in spec.split(separator: " ").map(String.init) {
+            guard let kind = token.first else { continue }
+            let rest = token.dropFirst()
+            switch kind {
+            case "H": height = try numbers(rest, token)[0]
+            case "I": channels = try numbers(rest, token)[0]
+            case "B": stages.append(.batchNorm)
+            case "R": stages.append(.relu)
+            case "C":
+                let fields = rest.split(whereSeparator: { $0 == "k" || $0 == "p" })
+                guard fields.count == 3, rest.contains("k"), rest.contains("p"),
+                      let c = Int(fields[0]), let k = Int(fields[1]), let p = Int(fields[2]), c > 0, k > 0, p >= 0 else {
+                    throw ArchitectureError("conv '\(token)' must look like C16k3p1")
+                }
+                stages.append(.conv(outputChannels: c, kernel: k, padding: p))
+            case "M":
+                var kernelText = rest, strideText: Substring?, paddingText: Substring?
+                if let p = rest.firstIndex(of: "p") {
+                    paddingText = rest[rest.index(after: p)...]
+                    kernelText = rest[..<p]
+                }
+                if let s = kernelText.firstIndex(of: "s") {
+                    strideText = kernelText[kernelText.index(after: s)...]
+                    kernelText = kernelText[..<s]
+                }
+                let k = try numbers(kernelText, token)
+                let s = try strideText.map { (t) throws(ArchitectureError) in try numbers(t, token) } ?? k
+                let p = try paddingText.map { (t) throws(ArchitectureError) in try numbers(t, token) } ?? [0, 0]
+                guard k.count == 2, s.count == 2, p.count == 2, k[0] > 0, k[1] > 0, s[0] > 0, s[1] > 0,
+                      p[0] * 2 <= k[0], p[1] * 2 <= k[1] else {
+                    throw ArchitectureError("max pool '\(token)' must look like M2x2 or M2x2s2x1p0x1 (padding at most half the kernel)")
+                }
+                stages.append(.maxPool(kernel: (k[0], k[1]), stride: (s[0], s[1]), padding: (p[0], p[1])))
+            case "L":
+                guard let h = Int(rest), h > 0 else { throw ArchitectureError("LSTM '\(token)' must look like L128") }
+                hidden.append(h)
+            case "F":
+                guard let o = Int(rest), o > 0 else { throw ArchitectureError("Linear '\(token)' must look like F96") }
+                outputs.append(o)
+            default:
+                throw ArchitectureError("unknown stage '\(token)'")
+            }
+        }
+        guard !hidden.isEmpty, hidden.count == outputs.count else {
+            throw ArchitectureError("the recurrent part must be pairs 'L<hidden> F<outputs>', at least one")
+        }
+        guard stages.contains(where: { if case .conv = $0 { return true } else { return false } }) else {
+            throw ArchitectureError("at least one convolution is needed")
+        }
+        if let classes { outputs[outputs.count - 1] = classes }
+        self.init(name: name, inputHeight: height, inputChannels: channels, stages: stages,
+                  lstmHidden: hidden, linearOutputs: outputs)
+        guard featureShape(width: 4096) != nil else {
+            throw ArchitectureError("the convolutional stages reduce height \(height) to nothing")
+        }
+    }
+}
+
+/// A problem with an architecture spec.
+public struct ArchitectureError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -96,3 +96,25 @@ import Testing
         }
     }
 }
+
+@Suite struct ArchitectureSpecTests {
+    @Test func presetsRoundTrip() throws {
+        for architecture in [CRNNArchitecture.small(), .paper(), CRNNTests.tiny] {
+            let parsed = try CRNNArchitecture(spec: architecture.spec, name: architecture.name)
+            #expect(parsed == architecture, "\(architecture.spec)")
+        }
+        #expect(CRNNArchitecture.small(classes: 80).spec.hasSuffix("L128 F128 L128 F80"))
+        #expect(CRNNArchitecture.paper().spec.contains("M2x2s2x1p0x1"))
+    }
+
+    @Test func classesReplaceTheLastLayer() throws {
+        let a = try CRNNArchitecture(spec: "H16 C8k3p1 R M2x2 L16 F10", classes: 42)
+        #expect(a.linearOutputs == [42] && a.inputHeight == 16)
+    }
+
+    @Test(arguments: ["H32 C8k3 L16 F10", "H32 C8k3p1 Q L16 F10", "H32 C8k3p1 L16", "H32 L16 F10",
+                      "H4 C8k3p1 M2x2 M2x2 M2x2 L8 F4", "H32 C8k3p1 M2x2p2x2 L8 F4"])
+    func badSpecsAreRefused(spec: String) {
+        #expect(throws: ArchitectureError.self) { try CRNNArchitecture(spec: spec) }
+    }
+}
