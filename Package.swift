@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "NeuralEngine", targets: ["NeuralEngine"]),
+        .library(name: "OCR", targets: ["OCR"]),
         .executable(name: "ocr", targets: ["OCRTool"]),
     ],
     targets: [
@@ -22,9 +23,11 @@ let package = Package(
         // Kernels hand unsafe buffers to worker threads; Swift 6's Sendable checking cannot see
         // that the parts are disjoint, so this target keeps the Swift 5 language mode.
         .target(name: "NeuralEngine", dependencies: ["CKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "OCRTool", dependencies: ["Imaging", "NeuralEngine"],
+        .target(name: "OCR", dependencies: ["Imaging", "NeuralEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "OCRTool", dependencies: ["Imaging", "NeuralEngine", "OCR"],
                          swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "NeuralEngineTests", dependencies: ["NeuralEngine", "CKernels"]),
+        .testTarget(name: "OCRTests", dependencies: ["OCR", "Imaging", "NeuralEngine"]),
     ]
 )

@@ -6,8 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// Reads a whole file, refusing directories and naming the problem in an `ImageError`.
-func readFileBytes(_ path: String) throws(ImageError) -> [UInt8] {
+/// Reads a whole file, refusing directories and empty files, naming the problem in an `ImageError`.
+public func readWholeFile(_ path: String) throws(ImageError) -> [UInt8] {
     func fail(_ reason: ImageErrorReason) -> ImageError { ImageError(file: path, reason: reason) }
     func errnoReason() -> ImageErrorReason {
         let code = errno

@@ -26,7 +26,7 @@ public struct ImageDecoder: Sendable {
 
     /// Decodes the file at `path` to gray.
     public func decodeGray(contentsOf path: String) throws(ImageError) -> GrayImage {
-        try decodeGray(readFileBytes(path), name: path)
+        try decodeGray(readWholeFile(path), name: path)
     }
 
     /// Decodes encoded bytes to gray; `name` labels errors (nil: "<memory>").
@@ -37,7 +37,7 @@ public struct ImageDecoder: Sendable {
 
     /// Decodes the file at `path` to RGB.
     public func decodeRGB(contentsOf path: String) throws(ImageError) -> RGBImage {
-        try decodeRGB(readFileBytes(path), name: path)
+        try decodeRGB(readWholeFile(path), name: path)
     }
 
     /// Decodes encoded bytes to RGB; `name` labels errors (nil: "<memory>").

@@ -26,9 +26,14 @@ public struct ImageError: Error, Equatable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String {
+    public var description: String { "\(file ?? "<memory>"): \(reason.message)" }
+}
+
+extension ImageErrorReason {
+    /// The reason in words, without the file name.
+    public var message: String {
         let what: String
-        switch reason {
+        switch self {
         case .fileNotFound: what = "no such file"
         case .isDirectory: what = "is a directory, not an image file"
         case .unreadable(let why): what = "cannot read: \(why)"
@@ -42,6 +47,6 @@ public struct ImageError: Error, Equatable, Sendable, CustomStringConvertible {
             what = "image is \(width)x\(height) pixels, over the limit of \(limit) pixels"
         case .writeFailed(let why): what = "cannot write: \(why)"
         }
-        return "\(file ?? "<memory>"): \(what)"
+        return what
     }
 }

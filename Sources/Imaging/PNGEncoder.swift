@@ -22,12 +22,12 @@ public enum PNGEncoder {
 
     /// Writes a gray image as PNG; the file appears whole or not at all.
     public static func write(_ image: GrayImage, to path: String) throws(ImageError) {
-        try writeAtomically(encode(image), to: path)
+        try writeFileAtomically(encode(image), to: path)
     }
 
     /// Writes an RGB image as PNG; the file appears whole or not at all.
     public static func write(_ image: RGBImage, to path: String) throws(ImageError) {
-        try writeAtomically(encode(image), to: path)
+        try writeFileAtomically(encode(image), to: path)
     }
 
     private static func encode(pixels: [UInt8], width: Int, height: Int, format: UInt32) throws(ImageError) -> [UInt8] {
@@ -60,7 +60,7 @@ public enum PNGEncoder {
 
 /// Writes `bytes` to a temporary file beside `path`, flushes it, then renames it into place, so
 /// a reader never sees a partial file.
-public func writeAtomically(_ bytes: [UInt8], to path: String) throws(ImageError) {
+public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(ImageError) {
     func fail() -> ImageError {
         ImageError(file: path, reason: .writeFailed(String(cString: strerror(errno))))
     }

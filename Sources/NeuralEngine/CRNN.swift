@@ -75,6 +75,13 @@ public final class CRNN: ParameterHolder {
 
     public var parameters: [Parameter] { namedParameters.map(\.1) }
 
+    /// The BatchNorm layers with their PyTorch prefixes (`cnn.1`), for their running statistics.
+    public var namedBatchNorms: [(String, BatchNorm2d)] {
+        zip(layerIndices, layers).compactMap { index, layer in
+            if case .batchNorm(let bn) = layer { return ("cnn.\(index)", bn) } else { return nil }
+        }
+    }
+
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
     /// The number of time steps (output columns) for an image `width` pixels wide.

@@ -1,0 +1,144 @@
+import Foundation
+
+/// One recognized character: its class, confidence, and the range of network time steps
+/// (columns) it was read from.
+public struct DecodedCharacter: Equatable, Sendable {
+    public var character: Character
+    public var classIndex: Int
+    /// Probability of the character at its most confident step.
+    public var confidence: Float
+    /// Time steps [first, last] where the character was emitted.
+    public var steps: ClosedRange<Int>
+}
+
+/// Turns per-step class scores into text.
+public enum CTCDecoder {
+    /// Softmax probabilities of one sample: [steps, classes] from logits [T, N, classes].
+    public static func probabilities(logits: [Float], steps: Int, batch: Int, classes: Int, sample: Int,
+                                     length: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: length * classes)
+        for t in 0..<length {
+            let base = (t * batch + sample) * classes
+            var top = -Float.infinity
+            for c in 0..<classes { top = max(top, logits[base + c]) }
+            var sum: Float = 0
+            for c in 0..<classes {
+                let e = Foundation.exp(logits[base + c] - top)
+                out[t * classes + c] = e
+                sum += e
+            }
+            for c in 0..<classes { out[t * classes + c] /= sum }
+        }
+        return out
+    }
+
+    /// Best path: the most likely class at each step, repeats merged, blanks dropped.
+    /// `allowed` (classes) restricts the choice at each step to the blank and those classes.
+    public static func greedy(_ probs: [Float], classes: Int, charset: Charset, allowed: Set<Int>? = nil) -> [DecodedCharacter] {
+        let steps = probs.count / classes
+        var out = [DecodedCharacter]()
+        var previous = 0
+        for t in 0..<steps {
+            var best = 0, bestP: Float = -1
+            for c in 0..<classes where c == 0 || allowed?.contains(c) ?? true {
+                if probs[t * classes + c] > bestP { bestP = probs[t * classes + c]; best = c }
+            }
+            if best != 0 {
+                if best == previous, var last = out.last {
+                    last.steps = last.steps.lowerBound...t
+                    last.confidence = max(last.confidence, bestP)
+                    out[out.count - 1] = last
+                } else if let ch = charset.character(best) {
+                    out.append(DecodedCharacter(character: ch, classIndex: best, confidence: bestP, steps: t...t))
+                }
+            }
+            previous = best
+        }
+        return out
+    }
+
+    /// Prefix beam search over label sequences (blank and non-blank endings tracked apart), keeping
+    /// `beamWidth` prefixes per step. Characters' confidences and steps come from the best path
+    /// that spells the winning text.
+    public static func beamSearch(_ probs: [Float], classes: Int, charset: Charset, beamWidth: Int,
+                                  allowed: Set<Int>? = nil) -> [DecodedCharacter] {
+        precondition(beamWidth >= 1, "beam width must be at least 1")
+        let steps = probs.count / classes
+        struct Scores { var blank = -Float.infinity, nonBlank = -Float.infinity
+            var total: Float { logSum(blank, nonBlank) } }
+        var beams: [[Int]: Scores] = [[]: Scores(blank: 0, nonBlank: -.infinity)]
+        let candidates = (1..<classes).filter { allowed?.contains($0) ?? true }
+        for t in 0..<steps {
+            var next = [[Int]: Scores]()
+            let row = t * classes
+            // Prune the characters considered at this step to those with some probability.
+            let active = candidates.filter { probs[row + $0] > 1e-4 }
+            for (prefix, s) in beams {
+                let pBlank = log(max(probs[row], 1e-30))
+                next[prefix, default: Scores()].blank = logSum(next[prefix, default: Scores()].blank, s.total + pBlank)
+                for c in active {
+                    let p = log(probs[row + c])
+                    let extended = prefix + [c]
+                    if c == prefix.last {
+                        // Repeat without a blank between collapses into the same prefix.
+                        next[prefix, default: Scores()].nonBlank = logSum(next[prefix, default: Scores()].nonBlank, s.nonBlank + p)
+                        next[extended, default: Scores()].nonBlank = logSum(next[extended, default: Scores()].nonBlank, s.blank + p)
+                    } else {
+                        next[extended, default: Scores()].nonBlank = logSum(next[extended, default: Scores()].nonBlank, s.total + p)
+                    }
+                }
+            }
+            beams = Dictionary(uniqueKeysWithValues: next.sorted { $0.value.total > $1.value.total }.prefix(beamWidth).map { ($0.key, $0.value) })
+        }
+        let best = beams.max { $0.value.total < $1.value.total }?.key ?? []
+        return align(best, probs: probs, classes: classes, charset: charset)
+    }
+
+    /// The most likely frame alignment of a label sequence (Viterbi over the CTC topology), used to
+    /// give beam-search characters their steps and confidences.
+    static func align(_ labels: [Int], probs: [Float], classes: Int, charset: Charset) -> [DecodedCharacter] {
+        let steps = probs.count / classes
+        if labels.isEmpty || steps == 0 { return [] }
+        let ext = [0] + labels.flatMap { [$0, 0] }
+        let S = ext.count
+        var score = [Float](repeating: -.infinity, count: steps * S)
+        var from = [Int](repeating: -1, count: steps * S)
+        func lp(_ t: Int, _ s: Int) -> Float { log(max(probs[t * classes + ext[s]], 1e-30)) }
+        score[0] = lp(0, 0)
+        if S > 1 { score[1] = lp(0, 1) }
+        for t in 1..<steps {
+            for s in 0..<S {
+                var best = score[(t - 1) * S + s], arg = s
+                if s >= 1 && score[(t - 1) * S + s - 1] > best { best = score[(t - 1) * S + s - 1]; arg = s - 1 }
+                if s >= 2 && ext[s] != 0 && ext[s] != ext[s - 2] && score[(t - 1) * S + s - 2] > best {
+                    best = score[(t - 1) * S + s - 2]; arg = s - 2
+                }
+                score[t * S + s] = best + lp(t, s)
+                from[t * S + s] = arg
+            }
+        }
+        var s = score[(steps - 1) * S + S - 1] >= score[(steps - 1) * S + S - 2] ? S - 1 : S - 2
+        var path = [Int](repeating: 0, count: steps)
+        for t in stride(from: steps - 1, through: 0, by: -1) {
+            path[t] = s
+            if t > 0 { s = from[t * S + s] }
+        }
+        var out = [DecodedCharacter]()
+        for (index, label) in labels.enumerated() {
+            let s = 2 * index + 1
+            let frames = (0..<steps).filter { path[$0] == s }
+            guard let first = frames.first, let last = frames.last, let ch = charset.character(label) else { continue }
+            let confidence = frames.map { probs[$0 * classes + label] }.max() ?? 0
+            out.append(DecodedCharacter(character: ch, classIndex: label, confidence: confidence, steps: first...last))
+        }
+        return out
+    }
+}
+
+/// log(exp(a) + exp(b)); -inf is the identity.
+@inline(__always)
+func logSum(_ a: Float, _ b: Float) -> Float {
+    if a == -.infinity { return b }
+    if b == -.infinity { return a }
+    return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b))
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Imaging
+import NeuralEngine
+
+/// A recognition model: the network, its charset, and how input lines are prepared.
+///
+/// Saved as safetensors with PyTorch tensor names and layouts; `__metadata__` holds the format
+/// name and version, the architecture (preset name and spec), the charset, the input height, the
+/// normalization and a training summary.
+public final class OCRModel {
+    public let network: CRNN
+    public let charset: Charset
+    public var preprocessing: Preprocessing
+    /// Free-form facts about how the model was trained (steps, samples, validation CER, ...).
+    public var trainingSummary: [String: String]
+
+    public static let formatName = "ocr-crnn"
+    public static let formatVersion = 1
+
+    public init(architecture: CRNNArchitecture, charset: Charset, seed: UInt64 = 0,
+                trainingSummary: [String: String] = [:]) {
+        precondition(architecture.classes == charset.classCount,
+                     "architecture has \(architecture.classes) classes, charset \(charset.classCount)")
+        self.network = CRNN(architecture, seed: seed)
+        self.charset = charset
+        self.preprocessing = Preprocessing(height: architecture.inputHeight)
+        self.trainingSummary = trainingSummary
+    }
+
+    public var architecture: CRNNArchitecture { network.architecture }
+
+    /// Every tensor the file holds, PyTorch-named: parameters, then BatchNorm running statistics.
+    func namedTensors() -> [(String, Tensor)] {
+        var out = network.namedParameters.map { ($0.0, Tensor(shape: $0.1.shape, data: $0.1.value)) }
+        for (prefix, bn) in network.namedBatchNorms {
+            out.append(("\(prefix).running_mean", Tensor(shape: [bn.channels], data: bn.runningMean)))
+            out.append(("\(prefix).running_var", Tensor(shape: [bn.channels], data: bn.runningVariance)))
+        }
+        return out
+    }
+
+    public var metadata: [String: String] {
+        let charsetJSON = "[" + charset.characters.map { jsonString(String($0)) }.joined(separator: ",") + "]"
+        let summary = "{" + trainingSummary.keys.sorted().map { "\(jsonString($0)):\(jsonString(trainingSummary[$0]!))" }
+            .joined(separator: ",") + "}"
+        return [
+            "format": Self.formatName,
+            "format_version": String(Self.formatVersion),
+            "architecture": architecture.name,
+            "architecture_spec": architecture.spec,
+            "charset": charsetJSON,
+            "height": String(preprocessing.height),
+            "normalization": Preprocessing.normalization,
+            "polarity": preprocessing.normalizesPolarity ? "auto" : "none",
+            "training": summary,
+        ]
+    }
+
+    public func safeTensors() -> SafeTensors {
+        var file = SafeTensors(metadata: metadata)
+        for (name, tensor) in namedTensors() { file.add(name, tensor) }
+        return file
+    }
+
+    /// Writes the model atomically.
+    public func save(to path: String) throws(ModelFileError) {
+        try safeTensors().write(to: path)
+    }
+
+    /// Loads and checks a model file: format, version, architecture, charset, and every tensor's
+    /// name and shape. Errors say exactly what is wrong.
+    public static func load(contentsOf path: String) throws(ModelFileError) -> OCRModel {
+        try OCRModel(SafeTensors.read(contentsOf: path), name: path)
+    }
+
+    public convenience init(_ file: SafeTensors, name: String) throws(ModelFileError) {
+        func fail(_ reason: String) -> ModelFileError { ModelFileError(file: name, reason: reason) }
+        let meta = file.metadata
+        guard meta["format"] == Self.formatName else {
+            throw fail("not an ocr model (metadata format is \(meta["format"].map { "'\($0)'" } ?? "missing"), expected '\(Self.formatName)')")
+        }
+        guard let version = meta["format_version"].flatMap(Int.init), version >= 1 else {
+            throw fail("missing or bad format_version")
+        }
+        guard version <= Self.formatVersion else {
+            throw fail("format version \(version) is newer than this program reads (\(Self.formatVersion)); update ocr")
+        }
+        guard let charsetText = meta["charset"], let data = charsetText.data(using: .utf8),
+              let list = try? JSONSerialization.jsonObject(with: data) as? [String],
+              list.allSatisfy({ $0.count == 1 }) else {
+            throw fail("metadata charset is missing or not a JSON array of single characters")
+        }
+        let charset = Charset(list.map { Character($0) })
+        guard charset.characters.count == list.count else { throw fail("metadata charset repeats a character") }
+        guard let spec = meta["architecture_spec"] else { throw fail("metadata architecture_spec is missing") }
+        let architecture: CRNNArchitecture
+        do {
+            architecture = try CRNNArchitecture(spec: spec, name: meta["architecture"] ?? "custom")
+        } catch {
+            throw fail("bad architecture_spec '\(spec)': \(error)")
+        }
+        guard architecture.classes == charset.classCount else {
+            throw fail("the classifier has \(architecture.classes) outputs but the charset needs \(charset.classCount)")
+        }
+        if let height = meta["height"].flatMap(Int.init), height != architecture.inputHeight {
+            throw fail("metadata height \(height) differs from the architecture's \(architecture.inputHeight)")
+        }
+        if let normalization = meta["normalization"], normalization != Preprocessing.normalization {
+            throw fail("unknown normalization '\(normalization)'")
+        }
+        var summary = [String: String]()
+        if let text = meta["training"], let data = text.data(using: .utf8),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] {
+            summary = object
+        }
+        self.init(architecture: architecture, charset: charset, trainingSummary: summary)
+        if meta["polarity"] == "none" { preprocessing.normalizesPolarity = false }
+        var expected = Set<String>()
+        for (tensorName, parameter) in network.namedParameters {
+            expected.insert(tensorName)
+            parameter.value = try Self.tensor(file, tensorName, shape: parameter.shape, fail: fail)
+        }
+        for (prefix, bn) in network.namedBatchNorms {
+            expected.insert("\(prefix).running_mean")
+            expected.insert("\(prefix).running_var")
+            bn.runningMean = try Self.tensor(file, "\(prefix).running_mean", shape: [bn.channels], fail: fail)
+            bn.runningVariance = try Self.tensor(file, "\(prefix).running_var", shape: [bn.channels], fail: fail)
+        }
+        let extra = file.names.filter { !expected.contains($0) && !$0.hasSuffix("num_batches_tracked") }
+        if !extra.isEmpty {
+            throw fail("unexpected tensors for architecture '\(spec)': \(extra.prefix(5).joined(separator: ", "))")
+        }
+    }
+
+    private static func tensor(_ file: SafeTensors, _ name: String, shape: [Int],
+                               fail: (String) -> ModelFileError) throws(ModelFileError) -> [Float] {
+        guard let t = file.tensors[name] else { throw fail("tensor '\(name)' is missing") }
+        guard t.shape == shape else { throw fail("tensor '\(name)' has shape \(t.shape), expected \(shape)") }
+        guard t.data.allSatisfy({ $0.isFinite }) else { throw fail("tensor '\(name)' holds NaN or infinite values") }
+        return t.data
+    }
+}
