@@ -1,0 +1,86 @@
+import Foundation
+import Imaging
+
+/// One labeled text-line image.
+public struct LineSample: Equatable, Sendable {
+    public var imagePath: String
+    public var text: String
+}
+
+/// A problem with training or evaluation data: the file and what is wrong.
+public struct DatasetError: Error, CustomStringConvertible {
+    public var file: String
+    public var reason: String
+    public var description: String { "\(file): \(reason)" }
+}
+
+/// Finds labeled lines: folders searched recursively for `X.png` / `.jpg` / `.jpeg` / `.bin.png` /
+/// `.nrm.png` with `X.gt.txt` beside them (the tesstrain / kraken / Calamari convention), and TSV
+/// manifests of `path<TAB>text` lines with paths relative to the manifest (PaddleOCR's lists).
+public enum LineDataset {
+    static let imageSuffixes = [".bin.png", ".nrm.png", ".png", ".jpg", ".jpeg"]
+
+    /// Every sample of the given folders and manifests, in a stable order.
+    public static func load(_ sources: [String]) throws(DatasetError) -> [LineSample] {
+        var samples = [LineSample]()
+        for source in sources {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+                throw DatasetError(file: source, reason: "no such file or folder")
+            }
+            samples += isDirectory.boolValue ? try folder(source) : try manifest(source)
+        }
+        return samples
+    }
+
+    static func folder(_ root: String) throws(DatasetError) -> [LineSample] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else {
+            throw DatasetError(file: root, reason: "cannot list the folder")
+        }
+        var samples = [LineSample]()
+        var seenStems = Set<String>()
+        for case let relative as String in walker {
+            let lower = relative.lowercased()
+            guard let suffix = imageSuffixes.first(where: { lower.hasSuffix($0) }) else { continue }
+            let stem = String(relative.dropLast(suffix.count))
+            let gt = root + "/" + stem + ".gt.txt"
+            guard FileManager.default.fileExists(atPath: gt), seenStems.insert(stem).inserted else { continue }
+            samples.append(LineSample(imagePath: root + "/" + relative, text: try groundTruth(gt)))
+        }
+        return samples.sorted { $0.imagePath < $1.imagePath }
+    }
+
+    /// The first line of a ground-truth file, without its line break, NFC-normalized.
+    static func groundTruth(_ path: String) throws(DatasetError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DatasetError(file: path, reason: "cannot read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DatasetError(file: path, reason: "not UTF-8 text")
+        }
+        let line = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return Charset.normalize(line.trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}")))
+    }
+
+    static func manifest(_ path: String) throws(DatasetError) -> [LineSample] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DatasetError(file: path, reason: "cannot read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DatasetError(file: path, reason: "not UTF-8 text")
+        }
+        let base = (path as NSString).deletingLastPathComponent
+        var samples = [LineSample]()
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            if line.isEmpty { continue }
+            guard let tab = line.firstIndex(of: "\t") else {
+                throw DatasetError(file: path, reason: "line \(number + 1) has no tab between path and text")
+            }
+            let file = String(line[..<tab]), label = String(line[line.index(after: tab)...])
+            guard !file.isEmpty else { throw DatasetError(file: path, reason: "line \(number + 1) has an empty path") }
+            let resolved = file.hasPrefix("/") ? file : (base.isEmpty ? file : base + "/" + file)
+            samples.append(LineSample(imagePath: resolved, text: Charset.normalize(label)))
+        }
+        return samples
+    }
+}

@@ -1,0 +1,271 @@
+import Foundation
+import Imaging
+import NeuralEngine
+
+/// A line ready for the network: its height-normalized image and encoded label.
+public struct PreparedLine: Sendable {
+    public var image: GrayImage
+    public var labels: [Int]
+    public var text: String
+    public var source: String
+}
+
+/// Settings of a training run.
+public struct TrainingOptions: Equatable, Sendable {
+    public var batchSize = 16
+    public var learningRate: Float = 1e-3
+    /// Linear warm-up steps, then cosine decay to 10% of the rate at `steps`.
+    public var warmupSteps = 200
+    public var steps = 10_000
+    public var validateEvery = 500
+    /// Stop after this many validations without a better CER (nil: never).
+    public var patience: Int?
+    public var clipNorm: Float = 5
+    public var weightDecay: Float = 0
+    public var seed: UInt64 = 1
+    public var augment = true
+
+    public init() {}
+
+    /// The learning rate at a step (0-based).
+    public func learningRate(at step: Int) -> Float {
+        if step < warmupSteps { return learningRate * Float(step + 1) / Float(warmupSteps) }
+        let progress = Float(step - warmupSteps) / Float(max(1, steps - warmupSteps))
+        return learningRate * (0.1 + 0.9 * 0.5 * (1 + cos(Float.pi * min(progress, 1))))
+    }
+}
+
+/// The outcome of one training step.
+public struct StepResult: Sendable {
+    public var loss: Float
+    /// Samples without a possible alignment (label longer than the line allows); their loss is 0.
+    public var impossible: Int
+    /// True when the loss or the gradient was not finite and the update was skipped.
+    public var skipped: Bool
+}
+
+/// Trains an `OCRModel` with CTC and Adam on prepared lines.
+///
+/// The data order and every augmentation are functions of the seed and the step, so a run that
+/// is stopped and resumed from a checkpoint continues exactly as if it had not stopped (with the
+/// same thread count).
+public final class Trainer {
+    public let model: OCRModel
+    public let options: TrainingOptions
+    public let trainingLines: [PreparedLine]
+    public let validationLines: [PreparedLine]
+    public let optimizer: Adam
+    public private(set) var step = 0
+    public private(set) var bestCER: Double?
+    /// Validations since the best CER improved.
+    public private(set) var validationsWithoutImprovement = 0
+    public private(set) var skippedSteps = 0
+    private var epochBatches: (epoch: Int, batches: [[Int]])?
+
+    public init(model: OCRModel, training: [PreparedLine], validation: [PreparedLine], options: TrainingOptions) {
+        precondition(!training.isEmpty, "no training lines")
+        self.model = model
+        self.options = options
+        self.trainingLines = training
+        self.validationLines = validation
+        self.optimizer = Adam(parameters: model.network.parameters, learningRate: options.learningRate,
+                              weightDecay: options.weightDecay)
+    }
+
+    // MARK: data order
+
+    /// An epoch's batches: lines shuffled, sorted by width within pools of 20 batches so a batch
+    /// wastes little padding, and the batches shuffled.
+    func batches(epoch: Int) -> [[Int]] {
+        if let cached = epochBatches, cached.epoch == epoch { return cached.batches }
+        var rng = SplitMix64(seed: options.seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(epoch))
+        var order = Array(trainingLines.indices)
+        order.shuffle(using: &rng)
+        let pool = options.batchSize * 20
+        var batches = [[Int]]()
+        for start in stride(from: 0, to: order.count, by: pool) {
+            let sorted = order[start..<min(start + pool, order.count)].sorted { trainingLines[$0].image.width < trainingLines[$1].image.width }
+            for b in stride(from: 0, to: sorted.count, by: options.batchSize) {
+                batches.append(Array(sorted[b..<min(b + options.batchSize, sorted.count)]))
+            }
+        }
+        batches.shuffle(using: &rng)
+        epochBatches = (epoch, batches)
+        return batches
+    }
+
+    public var batchesPerEpoch: Int { (trainingLines.count + options.batchSize - 1) / options.batchSize }
+
+    // MARK: steps
+
+    /// One batch: forward, CTC, backward, clipping, Adam.
+    @discardableResult
+    public func trainStep() -> StepResult {
+        let perEpoch = batches(epoch: step / batchesPerEpoch)
+        let indices = perEpoch[step % perEpoch.count]
+        var images = [GrayImage](repeating: GrayImage(width: 0, height: 0, pixels: []), count: indices.count)
+        let augmentation = Augmentation()
+        images.withUnsafeMutableBufferPointer { out in
+            Parallelism.forEach(min(Parallelism.threads, indices.count)) { worker in
+                for i in stride(from: worker, to: indices.count, by: Parallelism.threads) {
+                    let line = trainingLines[indices[i]].image
+                    if options.augment {
+                        var rng = SplitMix64(seed: options.seed ^ (UInt64(step) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(indices[i]) << 32)
+                        out[i] = augmentation.apply(line, rng: &rng)
+                    } else {
+                        out[i] = line
+                    }
+                }
+            }
+        }
+        let (batch, width, widths) = Trainer.pack(images, height: model.preprocessing.height)
+        let targets = indices.map { trainingLines[$0].labels }
+        optimizer.zeroGradients()
+        let network = model.network
+        let (logits, steps, lengths) = network.forward(batch, batch: indices.count, width: width, widths: widths, training: true)
+        let ctc = CTCLoss.compute(logits: logits, timeSteps: steps, batch: indices.count, classes: model.charset.classCount,
+                                  inputLengths: lengths, targets: targets,
+                                  scales: [Float](repeating: 1 / Float(indices.count), count: indices.count))
+        let loss = ctc.losses.reduce(0, +) / Float(indices.count)
+        defer { step += 1 }
+        guard loss.isFinite else {
+            skippedSteps += 1
+            return StepResult(loss: loss, impossible: ctc.impossible, skipped: true)
+        }
+        network.backward(ctc.gradient)
+        let norm = optimizer.clipGradients(maxNorm: options.clipNorm)
+        guard norm.isFinite else {
+            skippedSteps += 1
+            return StepResult(loss: loss, impossible: ctc.impossible, skipped: true)
+        }
+        optimizer.learningRate = options.learningRate(at: step)
+        optimizer.update()
+        return StepResult(loss: loss, impossible: ctc.impossible, skipped: false)
+    }
+
+    /// Images padded with blank paper to the widest: ([N, 1, H, W] values, W, widths).
+    static func pack(_ images: [GrayImage], height: Int) -> ([Float], Int, [Int]) {
+        let width = images.map(\.width).max() ?? 1
+        var batch = [Float](repeating: 0, count: images.count * height * width)
+        for (n, image) in images.enumerated() {
+            precondition(image.height == height, "line of height \(image.height), expected \(height)")
+            let values = Preprocessing.values(image)
+            for y in 0..<height {
+                for x in 0..<image.width { batch[(n * height + y) * width + x] = values[y * image.width + x] }
+            }
+        }
+        return (batch, width, images.map(\.width))
+    }
+
+    // MARK: validation
+
+    /// Greedy-decodes every validation line; returns the error rates and the predictions.
+    public func validate() -> (ErrorRates, [String]) {
+        evaluate(model, lines: validationLines, batchSize: options.batchSize)
+    }
+
+    /// Validates and updates the best CER; returns (rates, whether this is a new best).
+    public func validateAndTrack() -> (ErrorRates, Bool) {
+        let (rates, _) = validate()
+        if bestCER == nil || rates.cer < bestCER! {
+            bestCER = rates.cer
+            validationsWithoutImprovement = 0
+            return (rates, true)
+        }
+        validationsWithoutImprovement += 1
+        return (rates, false)
+    }
+
+    public var shouldStopEarly: Bool {
+        if let patience = options.patience { return validationsWithoutImprovement >= patience }
+        return false
+    }
+
+    // MARK: checkpoints
+
+    /// Weights, optimizer moments, step and best CER in one safetensors file, written atomically.
+    public func saveCheckpoint(to path: String) throws(ModelFileError) {
+        var file = model.safeTensors()
+        for (index, (name, p)) in model.network.namedParameters.enumerated() {
+            file.add("optimizer.m.\(name)", Tensor(shape: p.shape, data: optimizer.firstMoments[index]))
+            file.add("optimizer.v.\(name)", Tensor(shape: p.shape, data: optimizer.secondMoments[index]))
+        }
+        file.metadata["checkpoint_step"] = String(step)
+        file.metadata["checkpoint_optimizer_step"] = String(optimizer.step)
+        file.metadata["checkpoint_skipped"] = String(skippedSteps)
+        file.metadata["checkpoint_stale_validations"] = String(validationsWithoutImprovement)
+        if let bestCER { file.metadata["checkpoint_best_cer"] = String(bestCER) }
+        try file.write(to: path)
+    }
+
+    /// A trainer continuing from a checkpoint written by `saveCheckpoint`.
+    public static func resume(from path: String, training: [PreparedLine], validation: [PreparedLine],
+                              options: TrainingOptions) throws(ModelFileError) -> Trainer {
+        let file = try SafeTensors.read(contentsOf: path)
+        func fail(_ reason: String) -> ModelFileError { ModelFileError(file: path, reason: reason) }
+        var weights = SafeTensors(metadata: file.metadata)
+        for name in file.names where !name.hasPrefix("optimizer.") { weights.add(name, file.tensors[name]!) }
+        let model = try OCRModel(weights, name: path)
+        guard let step = file.metadata["checkpoint_step"].flatMap(Int.init),
+              let optimizerStep = file.metadata["checkpoint_optimizer_step"].flatMap(Int.init) else {
+            throw fail("not a checkpoint (no checkpoint_step); to start from a model use --init")
+        }
+        let trainer = Trainer(model: model, training: training, validation: validation, options: options)
+        var first = [[Float]](), second = [[Float]]()
+        for (name, p) in model.network.namedParameters {
+            guard let m = file.tensors["optimizer.m.\(name)"], let v = file.tensors["optimizer.v.\(name)"],
+                  m.shape == p.shape, v.shape == p.shape else {
+                throw fail("optimizer state for '\(name)' is missing or has the wrong shape")
+            }
+            first.append(m.data)
+            second.append(v.data)
+        }
+        trainer.optimizer.restore(step: optimizerStep, firstMoments: first, secondMoments: second)
+        trainer.step = step
+        trainer.skippedSteps = file.metadata["checkpoint_skipped"].flatMap(Int.init) ?? 0
+        trainer.validationsWithoutImprovement = file.metadata["checkpoint_stale_validations"].flatMap(Int.init) ?? 0
+        trainer.bestCER = file.metadata["checkpoint_best_cer"].flatMap(Double.init)
+        return trainer
+    }
+}
+
+/// Greedy-decodes lines with a model in batches of similar width; returns rates and predictions.
+public func evaluate(_ model: OCRModel, lines: [PreparedLine], batchSize: Int) -> (ErrorRates, [String]) {
+    var rates = ErrorRates()
+    var predictions = [String](repeating: "", count: lines.count)
+    let order = lines.indices.sorted { lines[$0].image.width < lines[$1].image.width }
+    for start in stride(from: 0, to: order.count, by: batchSize) {
+        let indices = Array(order[start..<min(start + batchSize, order.count)])
+        let texts = recognizeBatch(model, images: indices.map { lines[$0].image }).map { result in
+            String(result.map(\.character))
+        }
+        for (i, text) in zip(indices, texts) { predictions[i] = text }
+    }
+    for (line, prediction) in zip(lines, predictions) { rates.add(prediction: prediction, reference: line.text) }
+    return (rates, predictions)
+}
+
+/// Greedy decoding of height-normalized lines in one padded batch.
+public func recognizeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1) -> [[DecodedCharacter]] {
+    if images.isEmpty { return [] }
+    let (batch, width, widths) = Trainer.pack(images, height: model.preprocessing.height)
+    let minimum = model.architecture.minimumWidth
+    let paddedWidth = max(width, minimum)
+    var input = batch
+    if paddedWidth != width {
+        input = [Float](repeating: 0, count: images.count * model.preprocessing.height * paddedWidth)
+        for row in 0..<(images.count * model.preprocessing.height) {
+            for x in 0..<width { input[row * paddedWidth + x] = batch[row * width + x] }
+        }
+    }
+    let (logits, steps, lengths) = model.network.forward(input, batch: images.count, width: paddedWidth,
+                                                         widths: widths.map { max($0, minimum) }, training: false)
+    let classes = model.charset.classCount
+    return (0..<images.count).map { n in
+        let probs = CTCDecoder.probabilities(logits: logits, steps: steps, batch: images.count, classes: classes,
+                                             sample: n, length: lengths[n])
+        return beamWidth > 1
+            ? CTCDecoder.beamSearch(probs, classes: classes, charset: model.charset, beamWidth: beamWidth)
+            : CTCDecoder.greedy(probs, classes: classes, charset: model.charset)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import NeuralEngine
+@testable import OCR
+
+@Suite(.serialized) struct TrainerTests {
+    static let spec = "H16 C8k3p1 B R M2x2 C16k3p1 B R M2x1 C16k3p1 B R M2x1 L32 F11"
+    let charset = Charset(Array("0123456789 "))
+
+    func makeTrainer(steps: Int, seed: UInt64 = 7) throws -> Trainer {
+        let architecture = try CRNNArchitecture(spec: Self.spec, name: "tiny", classes: charset.classCount)
+        let model = OCRModel(architecture: architecture, charset: charset, seed: seed)
+        let lines = try BitmapFont.prepared(BitmapFont.lines, charset: charset, height: 16)
+        var options = TrainingOptions()
+        options.batchSize = 4
+        options.learningRate = 3e-3
+        options.warmupSteps = 10
+        options.steps = steps
+        options.seed = seed
+        return Trainer(model: model, training: lines, validation: lines, options: options)
+    }
+
+    @Test func tinyModelLearnsTheLines() throws {
+        let trainer = try makeTrainer(steps: 3000)
+        var rates = ErrorRates()
+        while trainer.step < 3000 {
+            trainer.trainStep()
+            if trainer.step % 50 == 0 {
+                rates = trainer.validate().0
+                if rates.cer == 0 { break }
+            }
+        }
+        #expect(rates.cer == 0, "CER \(rates.cer) after \(trainer.step) steps")
+    }
+
+    @Test func resumingGivesTheSameWeights() throws {
+        let straight = try makeTrainer(steps: 20)
+        for _ in 0..<20 { straight.trainStep() }
+
+        let first = try makeTrainer(steps: 20)
+        for _ in 0..<10 { first.trainStep() }
+        let path = try temporaryPath("run.ckpt")
+        try first.saveCheckpoint(to: path)
+        let lines = first.trainingLines
+        let resumed = try Trainer.resume(from: path, training: lines, validation: lines, options: first.options)
+        #expect(resumed.step == 10)
+        for _ in 0..<10 { resumed.trainStep() }
+
+        for ((name, a), (_, b)) in zip(straight.model.network.namedParameters, resumed.model.network.namedParameters) {
+            #expect(a.value == b.value, "\(name) differs after resuming")
+        }
+        for ((_, a), (_, b)) in zip(straight.model.network.namedBatchNorms, resumed.model.network.namedBatchNorms) {
+            #expect(a.runningMean == b.runningMean && a.runningVariance == b.runningVariance)
+        }
+    }
+
+    @Test func aModelIsNotACheckpoint() throws {
+        let trainer = try makeTrainer(steps: 1)
+        let path = try temporaryPath("model.safetensors")
+        try trainer.model.save(to: path)
+        #expect(throws: ModelFileError.self) {
+            try Trainer.resume(from: path, training: trainer.trainingLines, validation: [], options: trainer.options)
+        }
+    }
+}
