@@ -174,7 +174,7 @@ extension CRNNArchitecture {
                 guard let h = Int(rest), h > 0 else { throw ArchitectureError("LSTM '\(token)' must look like L128") }
                 hidden.append(h)
             case "F":
-                guard let o = Int(rest), o > 0 else { throw ArchitectureError("Linear '\(token)' must look like F96") }
+                guard let o = Int(rest), o >= 0 else { throw ArchitectureError("Linear '\(token)' must look like F96") }
                 outputs.append(o)
             default:
                 throw ArchitectureError("unknown stage '\(token)'")
@@ -187,6 +187,9 @@ extension CRNNArchitecture {
             throw ArchitectureError("at least one convolution is needed")
         }
         if let classes { outputs[outputs.count - 1] = classes }
+        guard outputs.allSatisfy({ $0 > 0 }) else {
+            throw ArchitectureError("every Linear needs outputs (F0 is only allowed last, where the charset sets it)")
+        }
         self.init(name: name, inputHeight: height, inputChannels: channels, stages: stages,
                   lstmHidden: hidden, linearOutputs: outputs)
         guard featureShape(width: 4096) != nil else {

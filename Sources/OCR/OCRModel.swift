@@ -140,3 +140,32 @@ public final class OCRModel {
         return t.data
     }
 }
+
+extension OCRModel {
+    /// A copy whose charset is `charset` (which must start with this model's characters): every
+    /// weight is kept, and the classifier's rows for new characters start fresh. For fine-tuning on
+    /// data that brings new characters.
+    public func expanded(to charset: Charset, seed: UInt64 = 0) -> OCRModel {
+        precondition(Array(charset.characters.prefix(self.charset.characters.count)) == self.charset.characters,
+                     "the new charset must extend the old one")
+        var architecture = self.architecture
+        architecture.linearOutputs[architecture.linearOutputs.count - 1] = charset.classCount
+        let model = OCRModel(architecture: architecture, charset: charset, seed: seed, trainingSummary: trainingSummary)
+        model.preprocessing = preprocessing
+        let old = Dictionary(uniqueKeysWithValues: network.namedParameters)
+        for (name, p) in model.network.namedParameters {
+            guard let source = old[name] else { continue }
+            if source.shape == p.shape {
+                p.value = source.value
+            } else {
+                // The classifier: [classes, in] weight or [classes] bias; the old rows come first.
+                p.value.replaceSubrange(0..<source.value.count, with: source.value)
+            }
+        }
+        for ((_, a), (_, b)) in zip(network.namedBatchNorms, model.network.namedBatchNorms) {
+            b.runningMean = a.runningMean
+            b.runningVariance = a.runningVariance
+        }
+        return model
+    }
+}

@@ -1,0 +1,73 @@
+import Imaging
+import NeuralEngine
+
+/// Turns samples into prepared lines: decode, normalize, encode the label. Bad images and labels
+/// are reported, not fatal, so one broken file does not stop a run.
+public struct LinePreparation {
+    public var preprocessing: Preprocessing
+    public var charset: Charset
+    /// Skip labels with characters outside the charset (counted) instead of failing.
+    public var skipsUnknown: Bool
+    public var decoder = ImageDecoder()
+
+    public init(preprocessing: Preprocessing, charset: Charset, skipsUnknown: Bool) {
+        self.preprocessing = preprocessing
+        self.charset = charset
+        self.skipsUnknown = skipsUnknown
+    }
+
+    public struct Outcome {
+        public var lines: [PreparedLine] = []
+        /// Image files that could not be read, with the reason.
+        public var unreadable: [String] = []
+        /// Samples skipped for characters outside the charset.
+        public var skippedUnknown = 0
+        /// Every unknown character with one sample that has it (when not skipping).
+        public var unknown: [(Character, String)] = []
+    }
+
+    /// Prepares samples on all threads; the output keeps the input order.
+    public func prepare(_ samples: [LineSample]) -> Outcome {
+        var results = [Result<PreparedLine, PreparationFailure>?](repeating: nil, count: samples.count)
+        results.withUnsafeMutableBufferPointer { out in
+            Parallelism.forEach(min(Parallelism.threads, max(samples.count, 1))) { worker in
+                for i in stride(from: worker, to: samples.count, by: Parallelism.threads) {
+                    out[i] = prepare(samples[i])
+                }
+            }
+        }
+        var outcome = Outcome()
+        var seenUnknown = Set<Character>()
+        for result in results {
+            switch result! {
+            case .success(let line): outcome.lines.append(line)
+            case .failure(.image(let error)): outcome.unreadable.append(error.description)
+            case .failure(.unknown(let characters, let path)):
+                if skipsUnknown { outcome.skippedUnknown += 1 }
+                for c in characters where seenUnknown.insert(c).inserted { outcome.unknown.append((c, path)) }
+            }
+        }
+        return outcome
+    }
+
+    enum PreparationFailure: Error {
+        case image(ImageError)
+        case unknown([Character], String)
+    }
+
+    func prepare(_ sample: LineSample) -> Result<PreparedLine, PreparationFailure> {
+        let labels: [Int]
+        do {
+            labels = try charset.encode(sample.text)
+        } catch {
+            return .failure(.unknown(error.characters, sample.imagePath))
+        }
+        do {
+            let image = try decoder.decodeGray(contentsOf: sample.imagePath)
+            return .success(PreparedLine(image: preprocessing.normalizedImage(image), labels: labels,
+                                         text: Charset.normalize(sample.text), source: sample.imagePath))
+        } catch {
+            return .failure(.image(error))
+        }
+    }
+}

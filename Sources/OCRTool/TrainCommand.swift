@@ -1,0 +1,235 @@
+import Foundation
+import NeuralEngine
+import OCR
+
+enum TrainCommand: Command {
+    static let name = "train"
+    static let abstract = "Train a model on labeled line images."
+    static let help = """
+        OVERVIEW: Train a CRNN with CTC on labeled text-line images. The best model (lowest
+        validation CER) is written to --out; a checkpoint (weights, optimizer state, step) to
+        --checkpoint after each validation, so --resume continues exactly where a run stopped.
+
+        USAGE: ocr train --train DATA [--train DATA ...] [--val DATA] --out MODEL [options]
+
+        DATA is a folder searched recursively for X.png / X.jpg / X.bin.png / X.nrm.png with
+        X.gt.txt beside them, or a TSV manifest of path<TAB>text lines (paths relative to it).
+
+        OPTIONS:
+          --train <data>          Training data (repeatable; sources are mixed).
+          --val <data>            Validation data (repeatable). Default: --val-fraction of --train.
+          --val-fraction <f>      Share of the training lines held out when --val is not given (default 0.05).
+          --out <model>           Where the best model is written (.safetensors).
+          --arch <arch>           small, paper, or a spec such as "H32 C16k3p1 B R M2x2 L64 F0"
+                                  (the last F becomes the charset size). Default: small.
+          --init <model>          Fine-tune this model; new characters in the data extend its charset.
+          --resume <checkpoint>   Continue a run from its checkpoint.
+          --checkpoint <path>     Checkpoint file (default: MODEL.ckpt).
+          --charset <file>        The characters to use, as one UTF-8 text (default: from the labels).
+          --skip-unknown          Skip lines with characters outside the charset instead of failing.
+          --steps <n>             Total training steps (default 10000).
+          --batch <n>             Lines per batch (default 16).
+          --lr <rate>             Peak learning rate (default 0.001), after --warmup steps (default 200).
+          --validate-every <n>    Steps between validations (default 500).
+          --patience <n>          Stop after n validations without a better CER (default: never).
+          --seed <n>              Seed for weights, data order and augmentation (default 1).
+          --no-augment            Train on the lines as they are.
+          --threads <n>           Threads (default: the number of cores).
+          -h, --help              Show this help.
+        """
+
+    static func run(_ args: [String]) throws -> Int32 {
+        let a = try Arguments(args, valued: ["--train", "--val", "--val-fraction", "--out", "--arch", "--init", "--resume",
+                                             "--checkpoint", "--charset", "--steps", "--batch", "--lr", "--warmup",
+                                             "--validate-every", "--patience", "--seed", "--threads"],
+                              switches: ["--skip-unknown", "--no-augment"])
+        if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
+        let sources = a.strings("--train")
+        guard !sources.isEmpty else { throw UsageError("--train is required") }
+        guard let out = a.string("--out") else { throw UsageError("--out is required") }
+        if a.string("--init") != nil && a.string("--resume") != nil {
+            throw UsageError("--init and --resume exclude each other")
+        }
+        Parallelism.threads = try a.int("--threads", default: Parallelism.threads, range: 1...256)
+        var options = TrainingOptions()
+        options.steps = try a.int("--steps", default: options.steps)
+        options.batchSize = try a.int("--batch", default: options.batchSize, range: 1...4096)
+        options.warmupSteps = try a.int("--warmup", default: options.warmupSteps, range: 0...Int.max)
+        options.validateEvery = try a.int("--validate-every", default: options.validateEvery)
+        options.patience = a.string("--patience") == nil ? nil : try a.int("--patience", default: 1)
+        options.seed = UInt64(try a.int("--seed", default: 1, range: 0...Int.max))
+        options.augment = !a.has("--no-augment")
+        if let text = a.string("--lr") {
+            guard let lr = Float(text), lr > 0, lr < 1 else { throw UsageError("--lr must be a number in (0, 1), got '\(text)'") }
+            options.learningRate = lr
+        }
+        let checkpoint = a.string("--checkpoint") ?? out + ".ckpt"
+
+        // Data.
+        var trainSamples = try LineDataset.load(sources)
+        var valSamples = try LineDataset.load(a.strings("--val"))
+        if valSamples.isEmpty {
+            let fraction = Double(a.string("--val-fraction") ?? "0.05") ?? -1
+            guard fraction >= 0 && fraction < 1 else { throw UsageError("--val-fraction must be in [0, 1)") }
+            var rng = SplitMix64(seed: options.seed)
+            trainSamples.shuffle(using: &rng)
+            let held = Int((Double(trainSamples.count) * fraction).rounded())
+            valSamples = Array(trainSamples.prefix(held))
+            trainSamples = Array(trainSamples.dropFirst(held))
+        }
+        guard !trainSamples.isEmpty else { throw UsageError("no labeled lines found in \(sources.joined(separator: ", "))") }
+
+        // Model and charset.
+        let trainer: Trainer
+        func prepare(_ model: OCRModel, skipUnknown: Bool) throws -> ([PreparedLine], [PreparedLine]) {
+            let prep = LinePreparation(preprocessing: model.preprocessing, charset: model.charset, skipsUnknown: skipUnknown)
+            var sets = [[PreparedLine]]()
+            for (what, samples) in [("training", trainSamples), ("validation", valSamples)] {
+                let outcome = prep.prepare(samples)
+                for problem in outcome.unreadable { printError("ocr train: skipped \(problem)") }
+                if !outcome.unknown.isEmpty && !skipUnknown {
+                    let list = outcome.unknown.map { "'\($0.0)' (first in \($0.1))" }.joined(separator: ", ")
+                    throw UsageError("\(what) labels have characters outside the charset: \(list); "
+                                     + "use --skip-unknown to skip those lines")
+                }
+                if outcome.skippedUnknown > 0 {
+                    printError("ocr train: skipped \(outcome.skippedUnknown) \(what) lines with unknown characters")
+                }
+                sets.append(outcome.lines)
+            }
+            return (sets[0], sets[1])
+        }
+        if let resume = a.string("--resume") {
+            let peek = try OCRModel.load(contentsOf: resume)
+            let (train, val) = try prepare(peek, skipUnknown: a.has("--skip-unknown"))
+            trainer = try Trainer.resume(from: resume, training: train, validation: val, options: options)
+            print("resuming \(resume) at step \(trainer.step)")
+        } else {
+            var model: OCRModel
+            let labels = (trainSamples + valSamples).map(\.text)
+            if let initPath = a.string("--init") {
+                model = try OCRModel.load(contentsOf: initPath)
+                var charset = model.charset
+                if !a.has("--skip-unknown") { for c in Charset(labels: labels).characters { charset.insert(c) } }
+                if charset.classCount != model.charset.classCount {
+                    print("extending the charset by \(charset.classCount - model.charset.classCount) characters")
+                    model = model.expanded(to: charset, seed: options.seed)
+                }
+            } else {
+                let charset: Charset
+                if let file = a.string("--charset") {
+                    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                        throw UsageError("cannot read --charset file \(file)")
+                    }
+                    charset = Charset(Array(Charset.normalize(text)).filter { $0 != "\n" && $0 != "\r\n" })
+                } else {
+                    charset = Charset(labels: labels)
+                }
+                let archText = a.string("--arch") ?? "small"
+                let architecture: CRNNArchitecture
+                if let preset = CRNNArchitecture.preset(archText, classes: charset.classCount) {
+                    architecture = preset
+                } else {
+                    do {
+                        architecture = try CRNNArchitecture(spec: archText, classes: charset.classCount)
+                    } catch {
+                        throw UsageError("--arch: \(error) (or use small / paper)")
+                    }
+                }
+                model = OCRModel(architecture: architecture, charset: charset, seed: options.seed)
+            }
+            let (train, val) = try prepare(model, skipUnknown: a.has("--skip-unknown"))
+            guard !train.isEmpty else { throw UsageError("no usable training lines") }
+            trainer = Trainer(model: model, training: train, validation: val, options: options)
+        }
+        let model = trainer.model
+        print("training \(model.architecture.name) (\(model.network.parameterCount) parameters, "
+              + "\(model.charset.classCount - 1) characters) on \(trainer.trainingLines.count) lines, "
+              + "validating on \(trainer.validationLines.count), \(Parallelism.threads) threads")
+        return try loop(trainer, out: out, checkpoint: checkpoint)
+    }
+
+    static func loop(_ trainer: Trainer, out: String, checkpoint: String) throws -> Int32 {
+        let options = trainer.options
+        let log = CSVLog(path: out + ".log.csv")
+        let interactive = isatty(STDERR_FILENO) != 0
+        var windowLoss: Float = 0, windowSteps = 0, windowStart = monotonicSeconds()
+        var lastCER = "-"
+        let runStart = monotonicSeconds(), firstStep = trainer.step
+        while trainer.step < options.steps {
+            let result = trainer.trainStep()
+            if !result.skipped {
+                windowLoss += result.loss
+                windowSteps += 1
+            }
+            let step = trainer.step
+            let validating = step % options.validateEvery == 0 || step == options.steps
+            if interactive || step % 50 == 0 || validating {
+                let elapsed = monotonicSeconds() - runStart
+                let rate = Double((step - firstStep) * options.batchSize) / max(elapsed, 1e-9)
+                let eta = Double(options.steps - step) * elapsed / Double(max(step - firstStep, 1))
+                let line = "step \(step)/\(options.steps) loss \(format(Double(windowLoss) / Double(max(windowSteps, 1)))) "
+                    + "\(Int(rate)) lines/s ETA \(duration(eta)) val CER \(lastCER)"
+                if interactive {
+                    fputs("\r\u{1B}[K" + line, stderr)
+                } else if step % 50 == 0 {
+                    print(line)
+                }
+            }
+            if validating {
+                let (rates, improved) = trainer.validateAndTrack()
+                lastCER = trainer.validationLines.isEmpty ? "-" : String(format: "%.2f%%", rates.cer * 100)
+                let speed = Double(windowSteps * options.batchSize) / max(monotonicSeconds() - windowStart, 1e-9)
+                log.append(step: step, loss: windowLoss / Float(max(windowSteps, 1)), learningRate: options.learningRate(at: step),
+                           linesPerSecond: speed, cer: trainer.validationLines.isEmpty ? nil : rates.cer,
+                           wer: trainer.validationLines.isEmpty ? nil : rates.wer)
+                if interactive { fputs("\n", stderr) }
+                print("validation at step \(step): CER \(lastCER) WER \(String(format: "%.2f%%", rates.wer * 100))"
+                      + (improved ? " (best, saved to \(out))" : ""))
+                trainer.model.trainingSummary = [
+                    "steps": String(step), "lines": String(trainer.trainingLines.count),
+                    "validation_cer": String(format: "%.5f", rates.cer), "batch": String(options.batchSize),
+                ]
+                if improved || trainer.validationLines.isEmpty { try trainer.model.save(to: out) }
+                try trainer.saveCheckpoint(to: checkpoint)
+                windowLoss = 0
+                windowSteps = 0
+                windowStart = monotonicSeconds()
+                if trainer.shouldStopEarly {
+                    print("stopping early: no better CER in \(options.patience!) validations")
+                    break
+                }
+            }
+        }
+        if trainer.skippedSteps > 0 { print("\(trainer.skippedSteps) steps skipped for a non-finite loss or gradient") }
+        print("best validation CER \(trainer.bestCER.map { String(format: "%.2f%%", $0 * 100) } ?? "-"); model \(out)")
+        return 0
+    }
+
+    static func format(_ v: Double) -> String { String(format: "%.4f", v) }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : "\(s / 60)m\(String(format: "%02d", s % 60))s"
+    }
+}
+
+/// The training log, one CSV row per validation.
+struct CSVLog {
+    let path: String
+
+    func append(step: Int, loss: Float, learningRate: Float, linesPerSecond: Double, cer: Double?, wer: Double?) {
+        let exists = FileManager.default.fileExists(atPath: path)
+        guard let handle = exists ? FileHandle(forWritingAtPath: path)
+                : (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) else {
+            printError("ocr train: cannot write the log \(path)")
+            return
+        }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        var text = exists ? "" : "step,loss,learning_rate,lines_per_s,val_cer,val_wer\n"
+        text += "\(step),\(loss),\(learningRate),\(String(format: "%.1f", linesPerSecond)),"
+            + "\(cer.map { String($0) } ?? ""),\(wer.map { String($0) } ?? "")\n"
+        handle.write(Data(text.utf8))
+    }
+}
