@@ -55,6 +55,18 @@ public struct LinePreparation {
         case unknown([Character], String)
     }
 
+    /// Decodes and normalizes the image and keeps the label as text (its classes are not needed
+    /// to measure a model, and characters outside the charset must count as errors).
+    public func prepareImageOnly(_ sample: LineSample) -> Result<PreparedLine, ImageError> {
+        do {
+            let image = try decoder.decodeGray(contentsOf: sample.imagePath)
+            return .success(PreparedLine(image: preprocessing.normalizedImage(image), labels: [],
+                                         text: Charset.normalize(sample.text), source: sample.imagePath))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     func prepare(_ sample: LineSample) -> Result<PreparedLine, PreparationFailure> {
         let labels: [Int]
         do {

@@ -178,3 +178,35 @@ func temporaryPath(_ name: String) throws -> String {
         #expect(rates.lineAccuracy == 0.5)
     }
 }
+
+@Suite struct ErrorListTests {
+    @Test func substitutionsDeletionsInsertions() {
+        let errors = characterErrors(prediction: "hxllo!", reference: "hello")
+        #expect(errors.count == 2)
+        #expect(errors[0].expected == "e" && errors[0].got == "x")
+        #expect(errors[1].expected == nil && errors[1].got == "!")
+        let missing = characterErrors(prediction: "hllo", reference: "hello")
+        #expect(missing.count == 1 && missing[0].expected == "e" && missing[0].got == nil)
+    }
+}
+
+@Suite struct DatasetTests {
+    @Test func foldersAndManifests() throws {
+        let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        for name in ["a.png", "sub/b.bin.png", "c.jpg", "orphan.png"] { fm.createFile(atPath: dir + "/" + name, contents: Data([1])) }
+        try "first line\nsecond\n".write(toFile: dir + "/a.gt.txt", atomically: true, encoding: .utf8)
+        try "cafe\u{301}".write(toFile: dir + "/sub/b.gt.txt", atomically: true, encoding: .utf8)
+        try "c".write(toFile: dir + "/c.gt.txt", atomically: true, encoding: .utf8)
+        let samples = try LineDataset.load([dir])
+        #expect(samples.map(\.text) == ["first line", "c", "café"])
+        #expect(samples[2].imagePath.hasSuffix("sub/b.bin.png"))
+        try "a.png\tfirst\tstill text\n/abs/x.png\ty\n".write(toFile: dir + "/list.tsv", atomically: true, encoding: .utf8)
+        let listed = try LineDataset.load([dir + "/list.tsv"])
+        #expect(listed == [LineSample(imagePath: dir + "/a.png", text: "first\tstill text"), LineSample(imagePath: "/abs/x.png", text: "y")])
+        try "no tab here\n".write(toFile: dir + "/bad.tsv", atomically: true, encoding: .utf8)
+        #expect(throws: DatasetError.self) { try LineDataset.load([dir + "/bad.tsv"]) }
+        #expect(throws: DatasetError.self) { try LineDataset.load([dir + "/missing"]) }
+    }
+}
