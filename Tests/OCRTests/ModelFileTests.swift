@@ -195,7 +195,7 @@ func temporaryPath(_ name: String) throws -> String {
         let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
-        for name in ["a.png", "sub/b.bin.png", "c.jpg", "orphan.png"] { fm.createFile(atPath: dir + "/" + name, contents: Data([1])) }
+        for name in ["a.png", "sub/b.bin.png", "c.jpg", "orphan.png"] { #expect(fm.createFile(atPath: dir + "/" + name, contents: Data([1]))) }
         try "first line\nsecond\n".write(toFile: dir + "/a.gt.txt", atomically: true, encoding: .utf8)
         try "cafe\u{301}".write(toFile: dir + "/sub/b.gt.txt", atomically: true, encoding: .utf8)
         try "c".write(toFile: dir + "/c.gt.txt", atomically: true, encoding: .utf8)
