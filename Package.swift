@@ -23,7 +23,7 @@ let package = Package(
         // Kernels hand unsafe buffers to worker threads; Swift 6's Sendable checking cannot see
         // that the parts are disjoint, so this target keeps the Swift 5 language mode.
         .target(name: "NeuralEngine", dependencies: ["CKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .target(name: "OCR", dependencies: ["Imaging", "NeuralEngine"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "OCR", dependencies: ["Imaging", "NeuralEngine", "CFreeType"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "OCRTool", dependencies: ["Imaging", "NeuralEngine", "OCR"],
                          swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),

@@ -1,0 +1,69 @@
+import Foundation
+import Imaging
+import NeuralEngine
+import OCR
+
+enum SynthCommand: Command {
+    static let name = "synth"
+    static let abstract = "Render labeled synthetic text lines with fonts."
+    static let help = """
+        OVERVIEW: Render text lines with FreeType and write X.png + X.gt.txt pairs. The same
+        --seed gives the same lines.
+
+        USAGE: ocr synth --out DIR --count N --fonts DIR|FILE [--fonts ...] [--text FILE] [--seed S]
+
+        OPTIONS:
+          --out <dir>             Output folder (created).
+          --count <n>             Lines to write.
+          --fonts <path>          Font files or folders searched recursively (.ttf .otf .pfb .t1).
+          --text <file>           Corpus whose words the lines use (default: made-up words).
+          --seed <n>              Seed (default 1).
+          --start <n>             Index of the first line (default 0), to add to an existing set.
+          --no-degrade            Clean renderings, without print-and-scan distortions.
+          --threads <n>           Threads (default: the number of cores).
+          -h, --help              Show this help.
+        """
+
+    static func run(_ args: [String]) throws -> Int32 {
+        let a = try Arguments(args, valued: ["--out", "--count", "--fonts", "--text", "--seed", "--start", "--threads"],
+                              switches: ["--no-degrade"])
+        if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
+        guard let out = a.string("--out") else { throw UsageError("--out is required") }
+        let count = try a.int("--count", default: 0, range: 1...100_000_000)
+        let start = try a.int("--start", default: 0, range: 0...Int.max)
+        let seed = UInt64(try a.int("--seed", default: 1, range: 0...Int.max))
+        Parallelism.threads = try a.int("--threads", default: Parallelism.threads, range: 1...256)
+        let fonts = SyntheticLines.fonts(in: a.strings("--fonts"))
+        guard !fonts.isEmpty else { throw UsageError("no font files found in --fonts \(a.strings("--fonts").joined(separator: " "))") }
+        var words = [String]()
+        if let file = a.string("--text") {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw UsageError("cannot read --text \(file)") }
+            words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+                .filter { $0.unicodeScalars.allSatisfy { $0.value >= 32 && $0.value < 127 } }
+        }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let generator = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: words), seed: seed)
+        generator.degrades = !a.has("--no-degrade")
+        var failures = [String?](repeating: nil, count: count)
+        failures.withUnsafeMutableBufferPointer { failed in
+            Parallelism.forEach(Parallelism.threads) { worker in
+                for i in stride(from: worker, to: count, by: Parallelism.threads) {
+                    let index = start + i
+                    let stem = out + "/" + String(format: "%08d", index)
+                    do {
+                        let (image, text) = try generator.line(index)
+                        try writeFileAtomically(Array((text + "\n").utf8), to: stem + ".gt.txt")
+                        try PNGEncoder.write(image, to: stem + ".png")
+                    } catch {
+                        failed[i] = "\(error)"
+                    }
+                }
+            }
+        }
+        let problems = failures.compactMap { $0 }
+        for p in problems.prefix(10) { printError("ocr synth: skipped a line: \(p)") }
+        print("wrote \(count - problems.count) lines to \(out) from \(fonts.count) fonts"
+              + (problems.isEmpty ? "" : " (\(problems.count) skipped)"))
+        return 0
+    }
+}
