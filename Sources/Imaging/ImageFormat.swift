@@ -26,7 +26,8 @@ public enum ImageFormat: Sendable {
         if starts("%PDF") { return "PDF" }
         if starts("RIFF") && head.count >= 12 && Array(head[8..<12]) == Array("WEBP".utf8) { return "WebP" }
         if head.starts(with: [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50]) { return "JPEG 2000" }
-        if starts("P1") || starts("P2") || starts("P3") || starts("P4") || starts("P5") || starts("P6") {
+        if head.count >= 3, head[0] == UInt8(ascii: "P"), (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(head[1]),
+           [0x20, 0x0A, 0x0D, 0x09].contains(head[2]) {
             return "PNM"
         }
         return nil

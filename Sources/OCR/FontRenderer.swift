@@ -20,14 +20,16 @@ public final class FontRenderer {
         precondition(pixelSize > 0, "pixel size must be positive")
         self.path = path
         self.pixelSize = pixelSize
-        guard FT_Init_FreeType(&library) == 0 else { throw FontError(file: path, reason: "FreeType failed to start") }
+        // On a throw below, deinit releases whatever was made (the object is fully initialized).
+        guard FT_Init_FreeType(&library) == 0 else {
+            library = nil
+            throw FontError(file: path, reason: "FreeType failed to start")
+        }
         guard FT_New_Face(library, path, 0, &face) == 0, let face else {
-            FT_Done_FreeType(library)
+            face = nil
             throw FontError(file: path, reason: "not a font FreeType can read")
         }
         guard FT_Set_Pixel_Sizes(face, 0, FT_UInt(pixelSize)) == 0 else {
-            FT_Done_Face(face)
-            FT_Done_FreeType(library)
             throw FontError(file: path, reason: "cannot be set to \(pixelSize) pixels")
         }
     }

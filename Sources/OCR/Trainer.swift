@@ -199,33 +199,55 @@ public final class Trainer {
     }
 
     /// A trainer continuing from a checkpoint written by `saveCheckpoint`.
-    public static func resume(from path: String, training: [PreparedLine], validation: [PreparedLine],
-                              options: TrainingOptions) throws(ModelFileError) -> Trainer {
+    public convenience init(resuming checkpoint: TrainingCheckpoint, training: [PreparedLine],
+                            validation: [PreparedLine], options: TrainingOptions) {
+        self.init(model: checkpoint.model, training: training, validation: validation, options: options)
+        optimizer.restore(step: checkpoint.optimizerStep, firstMoments: checkpoint.firstMoments,
+                          secondMoments: checkpoint.secondMoments)
+        step = checkpoint.step
+        skippedSteps = checkpoint.skippedSteps
+        validationsWithoutImprovement = checkpoint.staleValidations
+        bestCER = checkpoint.bestCER
+    }
+}
+
+/// A training checkpoint read back: the model and the state the trainer needs to continue.
+public struct TrainingCheckpoint {
+    public var model: OCRModel
+    public var step: Int
+    public var optimizerStep: Int
+    public var firstMoments: [[Float]]
+    public var secondMoments: [[Float]]
+    public var skippedSteps: Int
+    public var staleValidations: Int
+    public var bestCER: Double?
+
+    /// Reads and checks a checkpoint; a plain model file is refused with a hint to use --init.
+    public init(contentsOf path: String) throws(ModelFileError) {
         let file = try SafeTensors.read(contentsOf: path)
         func fail(_ reason: String) -> ModelFileError { ModelFileError(file: path, reason: reason) }
-        var weights = SafeTensors(metadata: file.metadata)
-        for name in file.names where !name.hasPrefix("optimizer.") { weights.add(name, file.tensors[name]!) }
-        let model = try OCRModel(weights, name: path)
         guard let step = file.metadata["checkpoint_step"].flatMap(Int.init),
               let optimizerStep = file.metadata["checkpoint_optimizer_step"].flatMap(Int.init) else {
             throw fail("not a checkpoint (no checkpoint_step); to start from a model use --init")
         }
-        let trainer = Trainer(model: model, training: training, validation: validation, options: options)
-        var first = [[Float]](), second = [[Float]]()
+        var weights = SafeTensors(metadata: file.metadata)
+        for name in file.names where !name.hasPrefix("optimizer.") { weights.add(name, file.tensors[name]!) }
+        model = try OCRModel(weights, name: path)
+        firstMoments = []
+        secondMoments = []
         for (name, p) in model.network.namedParameters {
             guard let m = file.tensors["optimizer.m.\(name)"], let v = file.tensors["optimizer.v.\(name)"],
                   m.shape == p.shape, v.shape == p.shape else {
                 throw fail("optimizer state for '\(name)' is missing or has the wrong shape")
             }
-            first.append(m.data)
-            second.append(v.data)
+            firstMoments.append(m.data)
+            secondMoments.append(v.data)
         }
-        trainer.optimizer.restore(step: optimizerStep, firstMoments: first, secondMoments: second)
-        trainer.step = step
-        trainer.skippedSteps = file.metadata["checkpoint_skipped"].flatMap(Int.init) ?? 0
-        trainer.validationsWithoutImprovement = file.metadata["checkpoint_stale_validations"].flatMap(Int.init) ?? 0
-        trainer.bestCER = file.metadata["checkpoint_best_cer"].flatMap(Double.init)
-        return trainer
+        self.step = step
+        self.optimizerStep = optimizerStep
+        skippedSteps = file.metadata["checkpoint_skipped"].flatMap(Int.init) ?? 0
+        staleValidations = file.metadata["checkpoint_stale_validations"].flatMap(Int.init) ?? 0
+        bestCER = file.metadata["checkpoint_best_cer"].flatMap(Double.init)
     }
 }
 

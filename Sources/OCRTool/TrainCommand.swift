@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import NeuralEngine
 import OCR
 
@@ -100,9 +101,9 @@ enum TrainCommand: Command {
             return (sets[0], sets[1])
         }
         if let resume = a.string("--resume") {
-            let peek = try OCRModel.load(contentsOf: resume)
-            let (train, val) = try prepare(peek, skipUnknown: a.has("--skip-unknown"))
-            trainer = try Trainer.resume(from: resume, training: train, validation: val, options: options)
+            let checkpoint = try TrainingCheckpoint(contentsOf: resume)
+            let (train, val) = try prepare(checkpoint.model, skipUnknown: a.has("--skip-unknown"))
+            trainer = Trainer(resuming: checkpoint, training: train, validation: val, options: options)
             print("resuming \(resume) at step \(trainer.step)")
         } else {
             var model: OCRModel
@@ -152,6 +153,7 @@ enum TrainCommand: Command {
     static func loop(_ trainer: Trainer, out: String, checkpoint: String) throws -> Int32 {
         let options = trainer.options
         let log = CSVLog(path: out + ".log.csv")
+        var chart = log.chart(upTo: trainer.step)
         let interactive = isatty(STDERR_FILENO) != 0
         var windowLoss: Float = 0, windowSteps = 0, windowStart = monotonicSeconds()
         var lastCER = "-"
@@ -184,6 +186,13 @@ enum TrainCommand: Command {
                            linesPerSecond: speed, cer: trainer.validationLines.isEmpty ? nil : rates.cer,
                            wer: trainer.validationLines.isEmpty ? nil : rates.wer)
                 if interactive { fputs("\n", stderr) }
+                if windowSteps > 0 { chart.losses.append((step, Double(windowLoss) / Double(windowSteps))) }
+                if !trainer.validationLines.isEmpty { chart.errorRates.append((step, rates.cer)) }
+                do {
+                    try PNGEncoder.write(chart.render(), to: out + ".chart.png")
+                } catch {
+                    printError("ocr train: \(error)")
+                }
                 print("validation at step \(step): CER \(lastCER) WER \(String(format: "%.2f%%", rates.wer * 100))"
                       + (improved ? " (best, saved to \(out))" : ""))
                 trainer.model.trainingSummary = [
@@ -217,6 +226,19 @@ enum TrainCommand: Command {
 /// The training log, one CSV row per validation.
 struct CSVLog {
     let path: String
+
+    /// A chart of the rows already logged up to `step` (a resumed run continues its chart).
+    func chart(upTo step: Int) -> TrainingChart {
+        var chart = TrainingChart()
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return chart }
+        for row in text.split(separator: "\n").dropFirst() {
+            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count >= 6, let s = Int(fields[0]), s <= step else { continue }
+            if let loss = Double(fields[1]) { chart.losses.append((s, loss)) }
+            if let cer = Double(fields[4]) { chart.errorRates.append((s, cer)) }
+        }
+        return chart
+    }
 
     func append(step: Int, loss: Float, learningRate: Float, linesPerSecond: Double, cer: Double?, wer: Double?) {
         let exists = FileManager.default.fileExists(atPath: path)

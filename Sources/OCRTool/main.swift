@@ -24,6 +24,8 @@ let rootHelp = """
     """
 
 func main() -> Int32 {
+    // Line-buffered output, so progress reaches a log file as it happens.
+    setvbuf(stdout, nil, _IOLBF, 0)
     let args = Array(CommandLine.arguments.dropFirst())
     guard let first = args.first, first != "-h", first != "--help", first != "help" else {
         print(rootHelp)

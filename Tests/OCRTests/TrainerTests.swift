@@ -42,7 +42,8 @@ import Testing
         let path = try temporaryPath("run.ckpt")
         try first.saveCheckpoint(to: path)
         let lines = first.trainingLines
-        let resumed = try Trainer.resume(from: path, training: lines, validation: lines, options: first.options)
+        let resumed = Trainer(resuming: try TrainingCheckpoint(contentsOf: path), training: lines, validation: lines,
+                              options: first.options)
         #expect(resumed.step == 10)
         for _ in 0..<10 { resumed.trainStep() }
 
@@ -58,9 +59,7 @@ import Testing
         let trainer = try makeTrainer(steps: 1)
         let path = try temporaryPath("model.safetensors")
         try trainer.model.save(to: path)
-        #expect(throws: ModelFileError.self) {
-            try Trainer.resume(from: path, training: trainer.trainingLines, validation: [], options: trainer.options)
-        }
+        #expect(throws: ModelFileError.self) { try TrainingCheckpoint(contentsOf: path) }
     }
 }
 

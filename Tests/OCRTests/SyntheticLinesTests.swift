@@ -1,0 +1,73 @@
+import Foundation
+import Imaging
+import Testing
+@testable import NeuralEngine
+@testable import OCR
+
+@Suite struct SyntheticLinesTests {
+    static let fontDirectory = "/usr/share/fonts/truetype/dejavu"  // fonts-dejavu-core, installed by .ci/run
+
+    @Test func rendersDarkTextOnWhite() throws {
+        let fonts = SyntheticLines.fonts(in: [Self.fontDirectory])
+        let font = try #require(fonts.first { $0.hasSuffix("DejaVuSans.ttf") })
+        let renderer = try FontRenderer(path: font, pixelSize: 24)
+        #expect(renderer.name.hasPrefix("DejaVu Sans"))
+        let image = try renderer.render("Hello, world 123", margin: 4)
+        #expect(abs(image.height - (24 + 8)) <= 6)
+        #expect(image.pixels.min()! < 40 && image[0, 0] == 255)
+        let wider = try renderer.render("Hello, world 1234", margin: 4)
+        #expect(wider.width > image.width)
+        #expect(throws: FontError.self) { try FontRenderer(path: "/nonexistent.ttf", pixelSize: 12) }
+    }
+
+    @Test func sameSeedSameLines() throws {
+        let fonts = SyntheticLines.fonts(in: [Self.fontDirectory])
+        try #require(!fonts.isEmpty)
+        let a = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: ["alpha", "beta"]), seed: 5)
+        let b = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: ["alpha", "beta"]), seed: 5)
+        for i in [0, 7, 3] {
+            let (imageA, textA) = try a.line(i), (imageB, textB) = try b.line(i)
+            #expect(imageA == imageB && textA == textB)
+            #expect(!textA.isEmpty && textA.count <= 48)
+        }
+        let c = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: ["alpha", "beta"]), seed: 6)
+        #expect(try c.line(0).1 != (try a.line(0).1) || (try c.line(0).0) != (try a.line(0).0))
+    }
+
+    @Test func generatedTextCoversPrintableASCII() {
+        var rng = SplitMix64(seed: 1)
+        let generator = SyntheticText(words: ["word", "Text", "line"])
+        var seen = Set<Character>()
+        for _ in 0..<3000 { for c in generator.line(rng: &rng) { seen.insert(c) } }
+        let missing = Charset.printableASCII.characters.filter { !seen.contains($0) }
+        #expect(missing.isEmpty, "never generated: \(String(missing))")
+    }
+
+    @Test func augmentationKeepsTextVisible() {
+        // A faint line (ink 200 on 255) stays at least 70 levels apart after any augmentation.
+        var image = GrayImage(width: 60, height: 20, value: 255)
+        for x in 10..<50 { image[x, 10] = 200; image[x, 11] = 200 }
+        for seed in 0..<50 {
+            var rng = SplitMix64(seed: UInt64(seed))
+            let out = Augmentation().apply(image, rng: &rng)
+            #expect(Int(out.pixels.max()!) - Int(out.pixels.min()!) >= 70, "seed \(seed)")
+            #expect(out.height == 20)
+        }
+    }
+
+    @Test func chartDrawsBothSeries() throws {
+        var chart = TrainingChart()
+        chart.losses = [(100, 50), (200, 5), (300, 0.5)]
+        chart.errorRates = [(100, 0.5), (200, 0.1), (300, 0.02)]
+        let image = chart.render()
+        #expect(image.width == 720 && image.height == 400)
+        var blue = 0, red = 0
+        for i in stride(from: 0, to: image.pixels.count, by: 3) {
+            if image.pixels[i] == 30 && image.pixels[i + 2] == 200 { blue += 1 }
+            if image.pixels[i] == 200 && image.pixels[i + 1] == 40 { red += 1 }
+        }
+        #expect(blue > 100 && red > 100)
+        let decoded = try ImageDecoder().decodeRGB(try PNGEncoder.encode(image))
+        #expect(decoded == image)
+    }
+}
