@@ -27,9 +27,13 @@ func main() -> Int32 {
     // Line-buffered output, so progress reaches a log file as it happens.
     setvbuf(stdout, nil, _IOLBF, 0)
     let args = Array(CommandLine.arguments.dropFirst())
-    guard let first = args.first, first != "-h", first != "--help", first != "help" else {
+    guard let first = args.first else {
+        printError(rootHelp)
+        return 64
+    }
+    if first == "-h" || first == "--help" || first == "help" {
         print(rootHelp)
-        return args.isEmpty ? 64 : 0
+        return 0
     }
     guard let command = commands.first(where: { $0.name == first }) else {
         printError("ocr: unknown subcommand '\(first)'\n\n\(rootHelp)")

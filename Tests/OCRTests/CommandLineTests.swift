@@ -1,0 +1,86 @@
+import Foundation
+import Imaging
+import Testing
+@testable import OCR
+
+/// Runs the built `ocr` executable (beside the test bundle) and checks what users see.
+@Suite(.serialized) struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var executable: String {
+        let bundle = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("ocr").path
+    }
+
+    func ocr(_ args: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = args
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func usageAndHelp() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let bare = try ocr([])
+        #expect(bare.status == 64 && bare.stderr.contains("USAGE: ocr <subcommand>"))
+        let help = try ocr(["train", "--help"])
+        #expect(help.status == 0 && help.stdout.hasPrefix("OVERVIEW:") && help.stdout.contains("\nOPTIONS:\n"))
+        let unknown = try ocr(["frobnicate"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("unknown subcommand 'frobnicate'"))
+        let missing = try ocr(["train", "--out", "x.safetensors"])
+        #expect(missing.status == 64 && missing.stderr.contains("--train is required"))
+        let badOption = try ocr(["eval", "--modle", "m"])
+        #expect(badOption.status == 64 && badOption.stderr.contains("unknown option --modle"))
+    }
+
+    @Test func trainResumeEvalRecognize() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent
+        for (i, text) in BitmapFont.lines.enumerated() {
+            try PNGEncoder.write(BitmapFont.render(text), to: "\(dir)/line\(i).png")
+            try (text + "\n").write(toFile: "\(dir)/line\(i).gt.txt", atomically: true, encoding: .utf8)
+        }
+        let model = dir + "/m.safetensors"
+        let common = ["--train", dir, "--val", dir, "--out", model, "--arch", TrainerTests.spec.replacingOccurrences(of: "F11", with: "F0"),
+                      "--batch", "4", "--validate-every", "20", "--no-augment", "--lr", "0.003", "--warmup", "5"]
+        let first = try ocr(["train"] + common + ["--steps", "40"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("validation at step 40"))
+        for suffix in ["", ".ckpt", ".log.csv", ".chart.png"] {
+            #expect(FileManager.default.fileExists(atPath: model + suffix), "missing \(model + suffix)")
+        }
+        let resumed = try ocr(["train"] + common + ["--steps", "60", "--resume", model + ".ckpt"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resuming \(model).ckpt at step 40") && resumed.stdout.contains("validation at step 60"))
+        let csv = try String(contentsOfFile: model + ".log.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 4)  // header + steps 20, 40, 60
+
+        let eval = try ocr(["eval", "--model", model, "--format", "json", dir])
+        #expect(eval.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])
+        #expect(report["lines"] as? Int == 12 && report["cer"] is Double)
+
+        let recognize = try ocr(["recognize", "--model", model, "--format", "tsv", dir + "/line0.png", dir + "/nothing.png",
+                                 dir + "/line1.png"])
+        #expect(recognize.status == 1)
+        let rows = recognize.stdout.split(separator: "\n")
+        #expect(rows.count == 2 && rows[0].hasPrefix(dir + "/line0.png\t") && rows[1].hasPrefix(dir + "/line1.png\t"))
+        #expect(recognize.stderr.contains("nothing.png: no such file"))
+
+        let info = try ocr(["info", model])
+        #expect(info.status == 0 && info.stdout.contains("charset       11 characters"))
+        let notAModel = try ocr(["info", dir + "/line0.png"])
+        #expect(notAModel.status == 1 && notAModel.stderr.contains("line0.png"))
+    }
+}
