@@ -251,14 +251,15 @@ public struct TrainingCheckpoint {
     }
 }
 
-/// Greedy-decodes lines with a model in batches of similar width; returns rates and predictions.
-public func evaluate(_ model: OCRModel, lines: [PreparedLine], batchSize: Int) -> (ErrorRates, [String]) {
+/// Decodes lines with a model in batches of similar width (greedy, or beam search when
+/// `beamWidth` > 1); returns the error rates and the predictions in input order.
+public func evaluate(_ model: OCRModel, lines: [PreparedLine], batchSize: Int, beamWidth: Int = 1) -> (ErrorRates, [String]) {
     var rates = ErrorRates()
     var predictions = [String](repeating: "", count: lines.count)
     let order = lines.indices.sorted { lines[$0].image.width < lines[$1].image.width }
     for start in stride(from: 0, to: order.count, by: batchSize) {
         let indices = Array(order[start..<min(start + batchSize, order.count)])
-        let texts = recognizeBatch(model, images: indices.map { lines[$0].image }).map { result in
+        let texts = recognizeBatch(model, images: indices.map { lines[$0].image }, beamWidth: beamWidth).map { result in
             String(result.map(\.character))
         }
         for (i, text) in zip(indices, texts) { predictions[i] = text }

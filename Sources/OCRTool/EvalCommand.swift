@@ -44,20 +44,12 @@ enum EvalCommand: Command {
                 failures += 1
             }
         }
-        var predictions = [String](repeating: "", count: lines.count)
-        let order = lines.indices.sorted { lines[$0].image.width < lines[$1].image.width }
         let start = monotonicSeconds()
-        for batchStart in stride(from: 0, to: order.count, by: 16) {
-            let indices = Array(order[batchStart..<min(batchStart + 16, order.count)])
-            let results = recognizeBatch(model, images: indices.map { lines[$0].image }, beamWidth: beam)
-            for (i, r) in zip(indices, results) { predictions[i] = String(r.map(\.character)) }
-        }
+        let (rates, predictions) = evaluate(model, lines: lines, batchSize: 16, beamWidth: beam)
         let seconds = monotonicSeconds() - start
-        var rates = ErrorRates()
         var confusions = [String: Int]()
         var perLine = [(cer: Double, index: Int)]()
         for (i, line) in lines.enumerated() {
-            rates.add(prediction: predictions[i], reference: line.text)
             for e in characterErrors(prediction: predictions[i], reference: line.text) {
                 confusions["\(e.expected.map { String($0) } ?? "")\u{0}\(e.got.map { String($0) } ?? "")", default: 0] += 1
             }
