@@ -19,11 +19,19 @@ public final class SyntheticLines {
     }
 
     /// Font files (.ttf, .otf, .pfb, .t1) in the given files and folders (recursively), sorted.
-    public static func fonts(in paths: [String]) -> [String] {
+    /// A `.txt` file is a font list: one path per line (relative paths from the list's folder),
+    /// `#` starts a comment; every font it names must exist.
+    public static func fonts(in paths: [String]) throws(FontError) -> [String] {
         var out = [String]()
         for path in paths {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw FontError(file: path, reason: "no such file or folder")
+            }
+            if path.lowercased().hasSuffix(".txt") && !isDirectory.boolValue {
+                out += try fontList(path)
+                continue
+            }
             if !isDirectory.boolValue { out.append(path); continue }
             let walker = FileManager.default.enumerator(atPath: path)
             while let relative = walker?.nextObject() as? String {
@@ -34,16 +42,58 @@ public final class SyntheticLines {
         return out.sorted()
     }
 
-    /// Line `index`: its image (dark on light, height 20-48 px) and text. Throws if the chosen
-    /// font cannot render the text (the caller skips that line).
+    /// The fonts a list file names; an error names the missing ones.
+    static func fontList(_ path: String) throws(FontError) -> [String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw FontError(file: path, reason: "cannot read the font list")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        var fonts = [String](), missing = [String]()
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = String(raw.prefix { $0 != "#" }).trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            let font = line.hasPrefix("/") ? line : (folder.isEmpty ? line : folder + "/" + line)
+            if FileManager.default.fileExists(atPath: font) { fonts.append(font) } else { missing.append(font) }
+        }
+        if !missing.isEmpty {
+            throw FontError(file: path, reason: "\(missing.count) listed fonts are missing (install the packages the list names): "
+                            + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", ..." : ""))
+        }
+        if fonts.isEmpty { throw FontError(file: path, reason: "the font list names no fonts") }
+        return fonts
+    }
+
+    /// Line `index`: its image (dark on light) and text. The font's size is 14-44 px; half the
+    /// lines keep the font's full line height, half are cropped to the ink with a random margin.
+    /// Throws if the chosen font cannot render the text (the caller skips that line).
     public func line(_ index: Int) throws(FontError) -> (GrayImage, String) {
         var rng = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(index))
         let font = fontPaths[Int(rng.next() % UInt64(fontPaths.count))]
-        let size = 16 + Int(rng.next() % 25)
+        let size = 14 + Int(rng.next() % 31)
         let content = text.line(rng: &rng)
         let renderer = try FontRenderer(path: font, pixelSize: size)
         var image = try renderer.render(content, margin: 2 + Int(rng.next() % 6))
-        if degrades { image = Augmentation().apply(image, rng: &rng) }
+        if rng.nextFloat() < 0.5, let ink = image.inkRows() {
+            let margin = { (rng: inout SplitMix64) in Int(rng.next() % UInt64(max(2, size / 4))) }
+            let top = max(0, ink.lowerBound - margin(&rng)), bottom = min(image.height, ink.upperBound + margin(&rng))
+            image = image.cropped(x: 0, y: top, width: image.width, height: bottom - top)
+        }
+        if degrades { image = ScanDegradation().apply(image, rng: &rng) }
         return (image, content)
+    }
+}
+
+extension GrayImage {
+    /// The rows holding any pixel darker than mid-gray, or nil for a blank image.
+    func inkRows() -> Range<Int>? {
+        var first = -1, last = -1
+        for y in 0..<height {
+            for x in 0..<width where self[x, y] < 128 {
+                if first < 0 { first = y }
+                last = y
+                break
+            }
+        }
+        return first < 0 ? nil : first..<(last + 1)
     }
 }

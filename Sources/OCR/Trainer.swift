@@ -8,6 +8,13 @@ public struct PreparedLine: Sendable {
     public var labels: [Int]
     public var text: String
     public var source: String
+
+    public init(image: GrayImage, labels: [Int], text: String, source: String) {
+        self.image = image
+        self.labels = labels
+        self.text = text
+        self.source = source
+    }
 }
 
 /// Settings of a training run.
@@ -61,13 +68,22 @@ public final class Trainer {
     public private(set) var validationsWithoutImprovement = 0
     public private(set) var skippedSteps = 0
     private var epochBatches: (epoch: Int, batches: [[Int]])?
+    /// Lines rendered on the fly instead of `trainingLines`, when set.
+    public let synthetic: SyntheticLines?
+    private var syntheticChunk: (index: Int, batches: [[PreparedLine]])?
+    /// Batches made from one chunk of synthetic lines (rendered together, grouped by width).
+    static let batchesPerChunk = 8
 
-    public init(model: OCRModel, training: [PreparedLine], validation: [PreparedLine], options: TrainingOptions) {
-        precondition(!training.isEmpty, "no training lines")
+    /// Trains on `training` lines, or on lines rendered on the fly by `synthetic` when it is given
+    /// (then `training` may be empty).
+    public init(model: OCRModel, training: [PreparedLine], validation: [PreparedLine], options: TrainingOptions,
+                synthetic: SyntheticLines? = nil) {
+        precondition(!training.isEmpty || synthetic != nil, "no training lines")
         self.model = model
         self.options = options
         self.trainingLines = training
         self.validationLines = validation
+        self.synthetic = synthetic
         self.optimizer = Adam(parameters: model.network.parameters, learningRate: options.learningRate,
                               weightDecay: options.weightDecay)
     }
@@ -98,9 +114,42 @@ public final class Trainer {
 
     // MARK: steps
 
-    /// One batch: forward, CTC, backward, clipping, Adam.
-    @discardableResult
-    public func trainStep() -> StepResult {
+    /// Synthetic lines `[chunk · pool, (chunk + 1) · pool)` rendered in parallel (lines a font
+    /// cannot render, or with characters outside the charset, are left out), sorted by width into
+    /// batches, the batches shuffled: a function of the seed and the chunk only.
+    func syntheticBatches(chunk: Int, _ synthetic: SyntheticLines) -> [[PreparedLine]] {
+        if let cached = syntheticChunk, cached.index == chunk { return cached.batches }
+        let pool = options.batchSize * Self.batchesPerChunk
+        var made = [PreparedLine?](repeating: nil, count: pool)
+        let preprocessing = model.preprocessing, charset = model.charset
+        made.withUnsafeMutableBufferPointer { out in
+            Parallelism.forEach(Parallelism.threads) { worker in
+                for i in stride(from: worker, to: pool, by: Parallelism.threads) {
+                    let index = chunk * pool + i
+                    guard let (image, text) = try? synthetic.line(index), let labels = try? charset.encode(text) else { continue }
+                    out[i] = PreparedLine(image: preprocessing.normalizedImage(image), labels: labels, text: text,
+                                          source: "synthetic #\(index)")
+                }
+            }
+        }
+        let lines = made.compactMap { $0 }.sorted { $0.image.width < $1.image.width }
+        var batches = stride(from: 0, to: lines.count, by: options.batchSize).map {
+            Array(lines[$0..<min($0 + options.batchSize, lines.count)])
+        }
+        var rng = SplitMix64(seed: options.seed &* 0x2545_F491_4F6C_DD1D ^ UInt64(chunk) &* 0x9E37_79B9)
+        batches.shuffle(using: &rng)
+        syntheticChunk = (chunk, batches)
+        return batches
+    }
+
+    /// The step's images (augmented) and label sequences.
+    func batch(forStep step: Int) -> ([GrayImage], [[Int]]) {
+        if let synthetic {
+            // Rendered lines are degraded already; they are not augmented again.
+            let batches = syntheticBatches(chunk: step / Self.batchesPerChunk, synthetic)
+            let lines = batches.isEmpty ? [] : batches[step % Self.batchesPerChunk % batches.count]
+            return (lines.map(\.image), lines.map(\.labels))
+        }
         let perEpoch = batches(epoch: step / batchesPerEpoch)
         let indices = perEpoch[step % perEpoch.count]
         var images = [GrayImage](repeating: GrayImage(width: 0, height: 0, pixels: []), count: indices.count)
@@ -118,8 +167,20 @@ public final class Trainer {
                 }
             }
         }
+        return (images, indices.map { trainingLines[$0].labels })
+    }
+
+    /// One batch: forward, CTC, backward, clipping, Adam.
+    @discardableResult
+    public func trainStep() -> StepResult {
+        let (images, targets) = batch(forStep: step)
+        guard !images.isEmpty else {
+            step += 1
+            skippedSteps += 1
+            return StepResult(loss: .nan, impossible: 0, skipped: true)
+        }
+        let indices = images.indices
         let (batch, width, widths) = Trainer.pack(images, height: model.preprocessing.height)
-        let targets = indices.map { trainingLines[$0].labels }
         optimizer.zeroGradients()
         let network = model.network
         let (logits, steps, lengths) = network.forward(batch, batch: indices.count, width: width, widths: widths, training: true)
@@ -200,8 +261,9 @@ public final class Trainer {
 
     /// A trainer continuing from a checkpoint written by `saveCheckpoint`.
     public convenience init(resuming checkpoint: TrainingCheckpoint, training: [PreparedLine],
-                            validation: [PreparedLine], options: TrainingOptions) {
-        self.init(model: checkpoint.model, training: training, validation: validation, options: options)
+                            validation: [PreparedLine], options: TrainingOptions, synthetic: SyntheticLines? = nil) {
+        self.init(model: checkpoint.model, training: training, validation: validation, options: options,
+                  synthetic: synthetic)
         optimizer.restore(step: checkpoint.optimizerStep, firstMoments: checkpoint.firstMoments,
                           secondMoments: checkpoint.secondMoments)
         step = checkpoint.step

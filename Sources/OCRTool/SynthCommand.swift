@@ -16,7 +16,9 @@ enum SynthCommand: Command {
           --out <dir>             Output folder (created).
           --count <n>             Lines to write.
           --fonts <path>          Font files or folders searched recursively (.ttf .otf .pfb .t1).
+          --fonts <list.txt>      A font list: one path per line, '#' comments.
           --text <file>           Corpus whose words the lines use (default: made-up words).
+          --running-text          Lines are consecutive words of --text, without generated material.
           --seed <n>              Seed (default 1).
           --start <n>             Index of the first line (default 0), to add to an existing set.
           --no-degrade            Clean renderings, without print-and-scan distortions.
@@ -26,23 +28,19 @@ enum SynthCommand: Command {
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, valued: ["--out", "--count", "--fonts", "--text", "--seed", "--start", "--threads"],
-                              switches: ["--no-degrade"])
+                              switches: ["--no-degrade", "--running-text"])
         if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
         guard let out = a.string("--out") else { throw UsageError("--out is required") }
         let count = try a.int("--count", default: 0, range: 1...100_000_000)
         let start = try a.int("--start", default: 0, range: 0...Int.max)
         let seed = UInt64(try a.int("--seed", default: 1, range: 0...Int.max))
         Parallelism.threads = try a.int("--threads", default: Parallelism.threads, range: 1...256)
-        let fonts = SyntheticLines.fonts(in: a.strings("--fonts"))
+        let fonts = try SyntheticLines.fonts(in: a.strings("--fonts"))
         guard !fonts.isEmpty else { throw UsageError("no font files found in --fonts \(a.strings("--fonts").joined(separator: " "))") }
-        var words = [String]()
-        if let file = a.string("--text") {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw UsageError("cannot read --text \(file)") }
-            words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-                .filter { $0.unicodeScalars.allSatisfy { $0.value >= 32 && $0.value < 127 } }
-        }
+        let text = try a.string("--text").map { try SyntheticText(corpusFile: $0, running: a.has("--running-text")) }
+            ?? SyntheticText(words: [])
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let generator = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: words), seed: seed)
+        let generator = SyntheticLines(fontPaths: fonts, text: text, seed: seed)
         generator.degrades = !a.has("--no-degrade")
         var failures = [String?](repeating: nil, count: count)
         failures.withUnsafeMutableBufferPointer { failed in

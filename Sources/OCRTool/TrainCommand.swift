@@ -12,6 +12,7 @@ enum TrainCommand: Command {
         --checkpoint after each validation, so --resume continues exactly where a run stopped.
 
         USAGE: ocr train --train DATA [--train DATA ...] [--val DATA] --out MODEL [options]
+               ocr train --synth-fonts DIR [--synth-text FILE] [--val DATA] --out MODEL [options]
 
         DATA is a folder searched recursively for X.png / X.jpg / X.bin.png / X.nrm.png with
         X.gt.txt beside them, or a TSV manifest of path<TAB>text lines (paths relative to it).
@@ -20,6 +21,13 @@ enum TrainCommand: Command {
           --train <data>          Training data (repeatable; sources are mixed).
           --val <data>            Validation data (repeatable). Default: --val-fraction of --train.
           --val-fraction <f>      Share of the training lines held out when --val is not given (default 0.05).
+          --synth-fonts <path>    Train on lines rendered on the fly with these fonts (files, folders
+                                  or .txt font lists; repeatable; as 'ocr synth'), instead of
+                                  --train. The charset is printable ASCII.
+          --synth-text <file>     Corpus whose words the rendered lines use.
+          --synth-val-fonts <p>   Without --val, validate on lines rendered from these fonts
+                                  (default: the training fonts) with another seed.
+          --synth-val-count <n>   How many such validation lines (default 300).
           --out <model>           Where the best model is written (.safetensors).
           --arch <arch>           small, paper, or a spec such as "H32 C16k3p1 B R M2x2 L64 F0"
                                   (the last F becomes the charset size). Default: small.
@@ -40,13 +48,22 @@ enum TrainCommand: Command {
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--train", "--val", "--val-fraction", "--out", "--arch", "--init", "--resume",
+        let a = try Arguments(args, valued: ["--train", "--val", "--val-fraction", "--synth-fonts", "--synth-text", "--synth-val-fonts", "--synth-val-count", "--out", "--arch", "--init", "--resume",
                                              "--checkpoint", "--charset", "--steps", "--batch", "--lr", "--warmup",
                                              "--validate-every", "--patience", "--seed", "--threads"],
                               switches: ["--skip-unknown", "--no-augment"])
         if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
         let sources = a.strings("--train")
-        guard !sources.isEmpty else { throw UsageError("--train is required") }
+        var synthetic: SyntheticLines?
+        if !a.strings("--synth-fonts").isEmpty {
+            let fonts = try SyntheticLines.fonts(in: a.strings("--synth-fonts"))
+            guard !fonts.isEmpty else { throw UsageError("no font files in --synth-fonts") }
+            guard sources.isEmpty else { throw UsageError("--train and --synth-fonts exclude each other (for now)") }
+            let text = try a.string("--synth-text").map { try SyntheticText(corpusFile: $0) } ?? SyntheticText(words: [])
+            synthetic = SyntheticLines(fontPaths: fonts, text: text,
+                                       seed: UInt64(try a.int("--seed", default: 1, range: 0...Int.max)))
+        }
+        guard !sources.isEmpty || synthetic != nil else { throw UsageError("--train (or --synth-fonts) is required") }
         guard let out = a.string("--out") else { throw UsageError("--out is required") }
         if a.string("--init") != nil && a.string("--resume") != nil {
             throw UsageError("--init and --resume exclude each other")
@@ -69,7 +86,7 @@ enum TrainCommand: Command {
         // Data.
         var trainSamples = try LineDataset.load(sources)
         var valSamples = try LineDataset.load(a.strings("--val"))
-        if valSamples.isEmpty {
+        if valSamples.isEmpty && synthetic == nil {
             let fraction = Double(a.string("--val-fraction") ?? "0.05") ?? -1
             guard fraction >= 0 && fraction < 1 else { throw UsageError("--val-fraction must be in [0, 1)") }
             var rng = SplitMix64(seed: options.seed)
@@ -78,7 +95,9 @@ enum TrainCommand: Command {
             valSamples = Array(trainSamples.prefix(held))
             trainSamples = Array(trainSamples.dropFirst(held))
         }
-        guard !trainSamples.isEmpty else { throw UsageError("no labeled lines found in \(sources.joined(separator: ", "))") }
+        guard !trainSamples.isEmpty || synthetic != nil else {
+            throw UsageError("no labeled lines found in \(sources.joined(separator: ", "))")
+        }
 
         // Model and charset.
         let trainer: Trainer
@@ -98,12 +117,26 @@ enum TrainCommand: Command {
                 }
                 sets.append(outcome.lines)
             }
+            if let synthetic, valSamples.isEmpty {
+                // A fixed validation set rendered from another seed.
+                let valFonts = a.strings("--synth-val-fonts").isEmpty
+                    ? synthetic.fontPaths : try SyntheticLines.fonts(in: a.strings("--synth-val-fonts"))
+                let validation = SyntheticLines(fontPaths: valFonts, text: synthetic.text,
+                                                seed: synthetic.seed ^ 0x5EED_0F_5A11)
+                var lines = [PreparedLine]()
+                for i in 0..<(try a.int("--synth-val-count", default: 300, range: 1...1_000_000)) {
+                    guard let (image, text) = try? validation.line(i), let labels = try? model.charset.encode(text) else { continue }
+                    lines.append(PreparedLine(image: model.preprocessing.normalizedImage(image), labels: labels, text: text,
+                                              source: "synthetic validation #\(i)"))
+                }
+                sets[1] = lines
+            }
             return (sets[0], sets[1])
         }
         if let resume = a.string("--resume") {
             let checkpoint = try TrainingCheckpoint(contentsOf: resume)
             let (train, val) = try prepare(checkpoint.model, skipUnknown: a.has("--skip-unknown"))
-            trainer = Trainer(resuming: checkpoint, training: train, validation: val, options: options)
+            trainer = Trainer(resuming: checkpoint, training: train, validation: val, options: options, synthetic: synthetic)
             print("resuming \(resume) at step \(trainer.step)")
         } else {
             var model: OCRModel
@@ -123,6 +156,8 @@ enum TrainCommand: Command {
                         throw UsageError("cannot read --charset file \(file)")
                     }
                     charset = Charset(Array(Charset.normalize(text)).filter { $0 != "\n" && $0 != "\r\n" })
+                } else if synthetic != nil {
+                    charset = Charset.printableASCII
                 } else {
                     charset = Charset(labels: labels)
                 }
@@ -140,12 +175,14 @@ enum TrainCommand: Command {
                 model = OCRModel(architecture: architecture, charset: charset, seed: options.seed)
             }
             let (train, val) = try prepare(model, skipUnknown: a.has("--skip-unknown"))
-            guard !train.isEmpty else { throw UsageError("no usable training lines") }
-            trainer = Trainer(model: model, training: train, validation: val, options: options)
+            guard !train.isEmpty || synthetic != nil else { throw UsageError("no usable training lines") }
+            trainer = Trainer(model: model, training: train, validation: val, options: options, synthetic: synthetic)
         }
         let model = trainer.model
         print("training \(model.architecture.name) (\(model.network.parameterCount) parameters, "
-              + "\(model.charset.classCount - 1) characters) on \(trainer.trainingLines.count) lines, "
+              + "\(model.charset.classCount - 1) characters) on "
+              + (trainer.synthetic.map { "lines rendered from \($0.fontPaths.count) fonts" } ?? "\(trainer.trainingLines.count) lines")
+              + ", "
               + "validating on \(trainer.validationLines.count), \(Parallelism.threads) threads")
         return try loop(trainer, out: out, checkpoint: checkpoint)
     }
@@ -196,7 +233,8 @@ enum TrainCommand: Command {
                 print("validation at step \(step): CER \(lastCER) WER \(String(format: "%.2f%%", rates.wer * 100))"
                       + (improved ? " (best, saved to \(out))" : ""))
                 trainer.model.trainingSummary = [
-                    "steps": String(step), "lines": String(trainer.trainingLines.count),
+                    "steps": String(step),
+                    "lines": trainer.synthetic.map { "synthetic, \($0.fontPaths.count) fonts" } ?? String(trainer.trainingLines.count),
                     "validation_cer": String(format: "%.5f", rates.cer), "batch": String(options.batchSize),
                 ]
                 if improved || trainer.validationLines.isEmpty { try trainer.model.save(to: out) }

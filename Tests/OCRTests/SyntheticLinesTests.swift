@@ -8,7 +8,7 @@ import Testing
     static let fontDirectory = "/usr/share/fonts/truetype/dejavu"  // fonts-dejavu-core, installed by .ci/run
 
     @Test func rendersDarkTextOnWhite() throws {
-        let fonts = SyntheticLines.fonts(in: [Self.fontDirectory])
+        let fonts = try SyntheticLines.fonts(in: [Self.fontDirectory])
         let font = try #require(fonts.first { $0.hasSuffix("DejaVuSans.ttf") })
         let renderer = try FontRenderer(path: font, pixelSize: 24)
         #expect(renderer.name.hasPrefix("DejaVu Sans"))
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func sameSeedSameLines() throws {
-        let fonts = SyntheticLines.fonts(in: [Self.fontDirectory])
+        let fonts = try SyntheticLines.fonts(in: [Self.fontDirectory])
         try #require(!fonts.isEmpty)
         let a = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: ["alpha", "beta"]), seed: 5)
         let b = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: ["alpha", "beta"]), seed: 5)
@@ -32,6 +32,63 @@ import Testing
         }
         let c = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: ["alpha", "beta"]), seed: 6)
         #expect(try c.line(0).1 != (try a.line(0).1) || (try c.line(0).0) != (try a.line(0).0))
+    }
+
+    @Test func fontListNamesFilesAndReportsMissingOnes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fontlist-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let list = directory + "/fonts.txt"
+        try "# sans\n\(Self.fontDirectory)/DejaVuSans.ttf  # regular\n\n\(Self.fontDirectory)/DejaVuSans-Bold.ttf\n"
+            .write(toFile: list, atomically: true, encoding: .utf8)
+        #expect(try SyntheticLines.fonts(in: [list]) == ["\(Self.fontDirectory)/DejaVuSans-Bold.ttf", "\(Self.fontDirectory)/DejaVuSans.ttf"])
+        try "\(Self.fontDirectory)/DejaVuSans.ttf\nNoSuchFont.otf\n".write(toFile: list, atomically: true, encoding: .utf8)
+        do {
+            _ = try SyntheticLines.fonts(in: [list])
+            Issue.record("a missing listed font was not reported")
+        } catch {
+            #expect(error.description.contains("\(directory)/NoSuchFont.otf") && error.description.contains("1 listed fonts are missing"))
+        }
+        #expect(throws: FontError.self) { try SyntheticLines.fonts(in: [directory + "/absent"]) }
+    }
+
+    @Test func runningTextKeepsCorpusOrder() {
+        var rng = SplitMix64(seed: 3)
+        let corpus = (0..<200).map { "w\($0)" }
+        let generator = SyntheticText(words: corpus, running: true)
+        for _ in 0..<20 {
+            let words = generator.line(rng: &rng).split(separator: " ").map { Int($0.dropFirst())! }
+            #expect(!words.isEmpty)
+            for (a, b) in zip(words, words.dropFirst()) { #expect(b == (a + 1) % 200) }
+        }
+    }
+
+    @Test func scanDegradationSteps() throws {
+        var image = GrayImage(width: 80, height: 20, value: 255)
+        for y in 6..<14 { for x in 10..<70 { image[x, y] = 20 } }
+        let degradation = ScanDegradation()
+        #expect(degradation.rotated(image, degrees: 0) == image)
+        let turned = degradation.rotated(image, degrees: 4)
+        #expect(turned.width == 80 && turned.height == 20 + Int((80 * sin(4 * Float.pi / 180)).rounded(.up)))
+        // Counter-clockwise: the bar's right end rises, its left end sinks.
+        func inkCentre(_ im: GrayImage, x: Int) -> Double {
+            let rows = (0..<im.height).filter { im[x, $0] < 128 }
+            return Double(rows.reduce(0, +)) / Double(max(rows.count, 1))
+        }
+        #expect(inkCentre(turned, x: 65) < inkCentre(turned, x: 15) - 2)
+        let soft = degradation.lowResolution(image, factor: 0.5)
+        #expect(soft.width == 80 && soft.height == 20)
+        #expect(soft.pixels.contains { $0 > 30 && $0 < 240 })
+        var rng = SplitMix64(seed: 9)
+        let speckled = degradation.speckled(image, density: 0.05, rng: &rng)
+        let flipped = zip(speckled.pixels, image.pixels).filter { $0 != $1 }.count
+        #expect(flipped > 20 && flipped < 200)
+        for seed in 0..<40 {
+            var a = SplitMix64(seed: UInt64(seed)), b = SplitMix64(seed: UInt64(seed))
+            let out = degradation.apply(image, rng: &a)
+            #expect(out == degradation.apply(image, rng: &b))
+            #expect(Int(out.pixels.max()!) - Int(out.pixels.min()!) >= 70, "seed \(seed)")
+        }
     }
 
     @Test func generatedTextCoversPrintableASCII() {

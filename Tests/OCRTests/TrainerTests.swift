@@ -55,6 +55,36 @@ import Testing
         }
     }
 
+    /// On-the-fly synthetic batches depend on the seed and the step only: a resumed trainer sees
+    /// the same lines, whatever chunk it starts in, and each batch is of one width group.
+    @Test func syntheticBatchesAreAFunctionOfTheStep() throws {
+        let fonts = try SyntheticLines.fonts(in: [SyntheticLinesTests.fontDirectory + "/DejaVuSans.ttf"])
+        let synthetic = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: ["12", "345", "6789", "0"], running: true), seed: 4)
+        let architecture = try CRNNArchitecture(spec: Self.spec, name: "tiny", classes: charset.classCount)
+        var options = TrainingOptions()
+        options.batchSize = 3
+        options.seed = 11
+        func trainer() -> Trainer {
+            Trainer(model: OCRModel(architecture: architecture, charset: charset, seed: 1), training: [], validation: [],
+                    options: options, synthetic: synthetic)
+        }
+        let a = trainer(), b = trainer()
+        let later = Trainer.batchesPerChunk + 2
+        let (imagesB, labelsB) = b.batch(forStep: later)  // b starts in the second chunk
+        for step in 0...later {
+            let (images, labels) = a.batch(forStep: step)
+            #expect(images.count == 3 && labels.count == 3)
+            #expect(images.allSatisfy { $0.height == 16 })
+            if step == later { #expect(images == imagesB && labels == labelsB) }
+        }
+        // Width-grouped: the spread inside a batch is small next to the spread of the chunk.
+        let chunk = a.syntheticBatches(chunk: 0, synthetic)
+        let inBatch = chunk.map { ($0.map(\.image.width).max()! - $0.map(\.image.width).min()!) }.max()!
+        let all = chunk.flatMap { $0 }.map(\.image.width)
+        #expect(inBatch < all.max()! - all.min()!)
+        #expect(a.trainStep().loss.isFinite)
+    }
+
     @Test func aModelIsNotACheckpoint() throws {
         let trainer = try makeTrainer(steps: 1)
         let path = try temporaryPath("model.safetensors")

@@ -33,4 +33,10 @@ typedef struct {
 ocr_jpeg_status ocr_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
                                 int want_rgb, ocr_jpeg_image *out);
 
+/// Encodes 8-bit gray pixels (`width * height` bytes, rows top to bottom) as a baseline JPEG of
+/// `quality` (1-100) into a buffer the caller releases with `free`. Returns OCR_JPEG_OK, or
+/// OCR_JPEG_CORRUPT with `message` set if libjpeg refused (a zero size, say).
+ocr_jpeg_status ocr_jpeg_encode_gray(const uint8_t *pixels, uint32_t width, uint32_t height, int quality,
+                                     uint8_t **out_data, size_t *out_size, char message[200]);
+
 #endif
