@@ -330,8 +330,15 @@ public func evaluate(_ model: OCRModel, lines: [PreparedLine], batchSize: Int, b
     return (rates, predictions)
 }
 
-/// Greedy decoding of height-normalized lines in one padded batch.
-public func recognizeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1) -> [[DecodedCharacter]] {
+/// Greedy (or beam) decoding of normalized line images, batched: each line's characters.
+public func recognizeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1,
+                           allowed: Set<Int>? = nil) -> [[DecodedCharacter]] {
+    decodeBatch(model, images: images, beamWidth: beamWidth, allowed: allowed).map(\.characters)
+}
+
+/// As ``recognizeBatch``, with each line's number of network time steps (for mapping steps to columns).
+func decodeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1,
+                 allowed: Set<Int>? = nil) -> [(characters: [DecodedCharacter], steps: Int)] {
     if images.isEmpty { return [] }
     let (batch, width, widths) = Trainer.pack(images, height: model.preprocessing.height)
     let minimum = model.architecture.minimumWidth
@@ -349,8 +356,9 @@ public func recognizeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: In
     return (0..<images.count).map { n in
         let probs = CTCDecoder.probabilities(logits: logits, steps: steps, batch: images.count, classes: classes,
                                              sample: n, length: lengths[n])
-        return beamWidth > 1
-            ? CTCDecoder.beamSearch(probs, classes: classes, charset: model.charset, beamWidth: beamWidth)
-            : CTCDecoder.greedy(probs, classes: classes, charset: model.charset)
+        let characters = beamWidth > 1
+            ? CTCDecoder.beamSearch(probs, classes: classes, charset: model.charset, beamWidth: beamWidth, allowed: allowed)
+            : CTCDecoder.greedy(probs, classes: classes, charset: model.charset, allowed: allowed)
+        return (characters, lengths[n])
     }
 }

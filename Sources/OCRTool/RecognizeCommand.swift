@@ -5,57 +5,111 @@ import OCR
 
 enum RecognizeCommand: Command {
     static let name = "recognize"
-    static let abstract = "Read text-line images."
+    static let abstract = "Read text from images (single lines, paragraphs, many files at once)."
     static let help = """
-        OVERVIEW: Recognize single text-line images and print their text in input order. A file
-        that cannot be read is reported on stderr and the others are still recognized (exit 1).
+        OVERVIEW: Recognize images and print their text in input order. An image holding several
+        lines of text is split into lines (one output line of text each); a single line is read
+        whole. A file that cannot be read is reported on stderr with the reason, the rest are still
+        recognized, and the exit status is 1.
 
-        USAGE: ocr recognize [--model MODEL] [--format text|tsv] [--beam N] IMAGE...
+        USAGE: ocr recognize [options] IMAGE|FOLDER...
+               ocr recognize [options] --list FILE|-
+
+        Folders are searched recursively for .png, .jpg and .jpeg files.
 
         OPTIONS:
           --model <model>         The model (default: the shipped model, see 'ocr info').
-          --format <format>       text: one line of text per image (default); tsv:
-                                  path<TAB>text<TAB>confidence with \\t \\n \\\\ escaped.
+          --format <format>       text: the text of each line found (default);
+                                  tsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\
+                                  escaped (lines of one image joined by \\n);
+                                  json: one JSON object per image and line of output, with each
+                                  line's box and each character's confidence and x-range.
+          --list <file>           Read image paths from a file, one per line ('-': standard input).
+          --jobs <n>              Images recognized in parallel (default: the number of cores).
+          --threads <n>           Kernel threads per job (default 1).
+          --shard <i>/<n>         Recognize only share i of n (1 <= i <= n) of the inputs: every
+                                  n-th input starting with the i-th, for job arrays.
           --beam <n>              Prefix beam search width (default 1: greedy).
-          --threads <n>           Threads (default: the number of cores).
+          --allow <chars>         Read only these characters (e.g. "0123456789.-").
+          --single-line           Never split an image into lines.
+          --overlay <png>         Draw the (single) input with each character's box and
+                                  confidence and each line's box into this PNG.
           -h, --help              Show this help.
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--model", "--format", "--beam", "--threads"], switches: [])
-        guard !a.positionals.isEmpty else { throw UsageError("give at least one image") }
+        let a = try Arguments(args, valued: ["--model", "--format", "--beam", "--threads", "--jobs", "--list", "--shard",
+                                             "--allow", "--overlay"],
+                              switches: ["--single-line"])
         let format = a.string("--format") ?? "text"
-        guard format == "text" || format == "tsv" else { throw UsageError("--format must be text or tsv") }
+        guard ["text", "tsv", "json"].contains(format) else { throw UsageError("--format must be text, tsv or json") }
         let beam = try a.int("--beam", default: 1, range: 1...1000)
-        Parallelism.threads = try a.int("--threads", default: Parallelism.threads, range: 1...256)
-        guard let modelPath = a.string("--model") ?? ModelLocation.shippedModel() else {
+        let jobs = try a.int("--jobs", default: Parallelism.threads, range: 1...256)
+        Parallelism.threads = try a.int("--threads", default: 1, range: 1...256)
+        var inputs = try expandInputs(a.positionals, list: a.string("--list"))
+        if let share = a.string("--shard") {
+            let parts = share.split(separator: "/").compactMap { Int($0) }
+            guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
+                throw UsageError("--shard must be i/n with 1 <= i <= n, got '\(share)'")
+            }
+            inputs = shard(inputs, index: parts[0], of: parts[1])
+        }
+        guard !inputs.isEmpty || a.string("--shard") != nil else { throw UsageError("give at least one image") }
+        if a.string("--overlay") != nil && inputs.count != 1 { throw UsageError("--overlay needs exactly one input image") }
+
+        guard a.string("--model") != nil || ModelLocation.shippedModel() != nil else {
             printError("ocr recognize: no --model given and no shipped model found (looked for "
                        + "\(ModelLocation.shippedFileName) in pretrained/ and share/ocr/, and $OCR_MODEL)")
             return 1
         }
-        let model = try OCRModel.load(contentsOf: modelPath)
-        let decoder = ImageDecoder()
-        var failed = false
-        for path in a.positionals {
-            let image: GrayImage
-            do {
-                image = try decoder.decodeGray(contentsOf: path)
-            } catch {
-                printError("ocr recognize: \(error)")
-                failed = true
-                continue
-            }
-            let characters = recognizeBatch(model, images: [model.preprocessing.normalizedImage(image)], beamWidth: beam)[0]
-            let text = String(characters.map(\.character))
-            switch format {
-            case "tsv":
-                let confidence = characters.isEmpty ? 0 : characters.map(\.confidence).min()!
-                print("\(escapeTSV(path))\t\(escapeTSV(text))\t\(String(format: "%.4f", confidence))")
-            default:
-                print(text)
+        let recognizer = try Recognizer(modelPath: a.string("--model"), beamWidth: beam,
+                                        allowedCharacters: a.string("--allow").map { Set($0) },
+                                        splitsLines: !a.has("--single-line"))
+        let failures = BatchRun(inputs: inputs, recognizer: recognizer, jobs: jobs, format: format).run()
+        if let overlay = a.string("--overlay"), failures == 0 {
+            let image = try ImageDecoder().decodeGray(contentsOf: inputs[0])
+            try PNGEncoder.write(Overlay.draw(recognizer.recognize(image), on: image), to: overlay)
+        }
+        return failures > 0 ? 1 : 0
+    }
+
+    /// Files as given, folders expanded (sorted), then the --list entries.
+    static func expandInputs(_ paths: [String], list: String?) throws -> [String] {
+        var out = [String]()
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                var found = [String]()
+                let walker = FileManager.default.enumerator(atPath: path)
+                while let relative = walker?.nextObject() as? String {
+                    let lower = relative.lowercased()
+                    if lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
+                        found.append((path as NSString).appendingPathComponent(relative))
+                    }
+                }
+                out += found.sorted()
+            } else {
+                out.append(path)
             }
         }
-        return failed ? 1 : 0
+        if let list {
+            let text: String
+            if list == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                guard let contents = try? String(contentsOfFile: list, encoding: .utf8) else {
+                    throw UsageError("cannot read --list \(list)")
+                }
+                text = contents
+            }
+            out += text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+        }
+        return out
+    }
+
+    /// Every n-th input starting with the i-th (1-based): the shards of a list partition it.
+    static func shard(_ inputs: [String], index: Int, of count: Int) -> [String] {
+        stride(from: index - 1, to: inputs.count, by: count).map { inputs[$0] }
     }
 
     /// Tabs, newlines and backslashes as \t, \n, \\.
@@ -71,5 +125,125 @@ enum RecognizeCommand: Command {
             }
         }
         return out
+    }
+}
+
+/// Recognizes a list of images with `jobs` workers taking chunks in order, and prints each
+/// image's output in input order as soon as every earlier one is printed.
+final class BatchRun: @unchecked Sendable {
+    // @unchecked: the mutable state below is only touched under `lock`.
+    let inputs: [String]
+    let recognizer: Recognizer
+    let jobs: Int
+    let format: String
+    /// Images a worker takes at once (their lines are batched together).
+    let chunk = 16
+    private let lock = NSLock()
+    private var nextChunk = 0
+    private var ready = [Int: String]()
+    private var nextToPrint = 0
+    private var failures = 0
+
+    init(inputs: [String], recognizer: Recognizer, jobs: Int, format: String) {
+        self.inputs = inputs
+        self.recognizer = recognizer
+        self.jobs = jobs
+        self.format = format
+    }
+
+    /// Runs the batch; returns how many inputs failed.
+    func run() -> Int {
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, (inputs.count + chunk - 1) / chunk))) { _ in work() }
+        return failures
+    }
+
+    private func work() {
+        let decoder = ImageDecoder()
+        while true {
+            lock.lock()
+            let start = nextChunk
+            nextChunk += chunk
+            lock.unlock()
+            if start >= inputs.count { return }
+            let range = start..<min(start + chunk, inputs.count)
+            var images = [GrayImage](), decoded = [Int](), outputs = [Int: String](), failed = 0
+            for i in range {
+                do {
+                    images.append(try decoder.decodeGray(contentsOf: inputs[i]))
+                    decoded.append(i)
+                } catch {
+                    printError("ocr recognize: \(error)")
+                    failed += 1
+                    outputs[i] = format == "json" ? Self.json(["path": .string(inputs[i]), "error": .string("\(error.reason)")]) + "\n" : ""
+                }
+            }
+            for (i, result) in zip(decoded, recognizer.recognize(images)) { outputs[i] = render(result, path: inputs[i]) }
+            lock.lock()
+            failures += failed
+            ready.merge(outputs) { a, _ in a }
+            var text = ""
+            while let next = ready.removeValue(forKey: nextToPrint) {
+                text += next
+                nextToPrint += 1
+            }
+            if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+            lock.unlock()
+        }
+    }
+
+    func render(_ result: RecognitionResult, path: String) -> String {
+        switch format {
+        case "tsv":
+            return "\(RecognizeCommand.escapeTSV(path))\t\(RecognizeCommand.escapeTSV(result.text))\t"
+                + String(format: "%.4f", result.confidence) + "\n"
+        case "json":
+            let lines: [JSONValue] = result.lines.map { line in
+                .object([
+                    "text": .string(line.text), "confidence": .number(Double(line.confidence)),
+                    "box": .object(["x": .number(Double(line.box.x)), "y": .number(Double(line.box.y)),
+                                    "width": .number(Double(line.box.width)), "height": .number(Double(line.box.height))]),
+                    "characters": .array(line.characters.map { c in
+                        .object(["char": .string(String(c.character)), "confidence": .number(Double(c.confidence)),
+                                 "x": .array([.number(Double(c.x.lowerBound)), .number(Double(c.x.upperBound))])])
+                    }),
+                ])
+            }
+            return Self.json(["path": .string(path), "text": .string(result.text),
+                              "confidence": .number(Double(result.confidence)), "lines": .array(lines)]) + "\n"
+        default:
+            return result.lines.map { $0.text + "\n" }.joined()
+        }
+    }
+
+    static func json(_ object: [String: JSONValue]) -> String { JSONValue.object(object).serialized }
+}
+
+/// A minimal JSON value with stable key order (sorted), for machine-readable output.
+indirect enum JSONValue {
+    case string(String), number(Double), array([JSONValue]), object([String: JSONValue])
+
+    var serialized: String {
+        switch self {
+        case .string(let s):
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+                }
+            }
+            return out + "\""
+        case .number(let n):
+            return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(format: "%.4f", n)
+        case .array(let items): return "[" + items.map(\.serialized).joined(separator: ",") + "]"
+        case .object(let fields):
+            return "{" + fields.keys.sorted().map { JSONValue.string($0).serialized + ":" + fields[$0]!.serialized }
+                .joined(separator: ",") + "}"
+        }
     }
 }

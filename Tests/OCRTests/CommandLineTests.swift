@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Testing
+@testable import NeuralEngine
 @testable import OCR
 
 /// Runs the built `ocr` executable (beside the test bundle) and checks what users see.
@@ -39,7 +40,7 @@ import Testing
         let unknown = try ocr(["frobnicate"])
         #expect(unknown.status == 64 && unknown.stderr.contains("unknown subcommand 'frobnicate'"))
         let missing = try ocr(["train", "--out", "x.safetensors"])
-        #expect(missing.status == 64 && missing.stderr.contains("--train is required"))
+        #expect(missing.status == 64 && missing.stderr.contains("--train (or --synth-fonts) is required"))
         let badOption = try ocr(["eval", "--modle", "m"])
         #expect(badOption.status == 64 && badOption.stderr.contains("unknown option --modle"))
     }
@@ -82,5 +83,62 @@ import Testing
         #expect(info.status == 0 && info.stdout.contains("charset       11 characters"))
         let notAModel = try ocr(["info", dir + "/line0.png"])
         #expect(notAModel.status == 1 && notAModel.stderr.contains("line0.png"))
+    }
+
+    /// Many inputs: --jobs keeps input order, a bad file is reported and skipped, shards
+    /// partition the list, json and tsv carry every input.
+    @Test func batchRecognition() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent
+        let charset = Charset(Array("0123456789 "))
+        let architecture = try CRNNArchitecture(spec: TrainerTests.spec, name: "tiny", classes: charset.classCount)
+        let model = dir + "/random.safetensors"
+        try OCRModel(architecture: architecture, charset: charset, seed: 3).save(to: model)
+        var paths = [String]()
+        for i in 0..<40 {
+            let path = "\(dir)/img\(String(format: "%02d", i)).png"
+            try PNGEncoder.write(BitmapFont.render(BitmapFont.lines[i % 12] + String(i % 10)), to: path)
+            paths.append(path)
+        }
+        paths.insert(dir + "/broken.png", at: 17)
+        try Data("not a png".utf8).write(to: URL(fileURLWithPath: dir + "/broken.png"))
+        let list = dir + "/list.txt"
+        try paths.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
+
+        let one = try ocr(["recognize", "--model", model, "--format", "tsv", "--jobs", "1", "--list", list])
+        let two = try ocr(["recognize", "--model", model, "--format", "tsv", "--jobs", "2", "--list", list])
+        #expect(one.status == 1 && two.status == 1)
+        #expect(two.stderr.contains("broken.png") && two.stderr.contains("not an image"))
+        let rows = two.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        #expect(rows == paths.filter { !$0.hasSuffix("broken.png") })
+        #expect(one.stdout == two.stdout)
+
+        // Shards partition the list exactly, each in input order.
+        var union = [String]()
+        for i in 1...3 {
+            let shard = try ocr(["recognize", "--model", model, "--format", "tsv", "--list", list, "--shard", "\(i)/3"])
+            union += shard.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        }
+        #expect(union.sorted() == rows.sorted() && union.count == rows.count)
+        #expect(try ocr(["recognize", "--model", model, "--list", list, "--shard", "4/3"]).status == 64)
+
+        // JSON: one object per input (errors included), characters with ranges inside the image.
+        let json = try ocr(["recognize", "--model", model, "--format", "json", "--jobs", "2", "--list", list])
+        let objects = try json.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects.count == paths.count)
+        #expect(objects[17]["error"] is String && objects[0]["text"] is String)
+        let lines = try #require(objects[0]["lines"] as? [[String: Any]])
+        let box = try #require(lines.first?["box"] as? [String: Int])
+        #expect(box["width"] == BitmapFont.render(BitmapFont.lines[0] + "0").width)
+        for c in (lines.first?["characters"] as? [[String: Any]]) ?? [] {
+            let x = try #require(c["x"] as? [Int])
+            #expect(x[0] >= 0 && x[0] < x[1] && x[1] <= box["width"]!)
+        }
+
+        // A folder is searched for images; text output has a line per image line.
+        let folder = try ocr(["recognize", "--model", model, "--single-line", dir])
+        #expect(folder.stdout.split(separator: "\n", omittingEmptySubsequences: false).count == 41)
     }
 }

@@ -1,0 +1,145 @@
+import Foundation
+import Imaging
+
+/// A rectangle in image pixels: the left, top corner and the size.
+public struct PixelBox: Equatable, Hashable, Sendable, Codable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+}
+
+/// One text line found in a page image: where it is and its pixels, straightened.
+public struct SegmentedLine: Sendable {
+    /// The bounding box of the line's ink in the page (with a small margin).
+    public var box: PixelBox
+    /// The line's pixels, dark on light, with the page's skew taken out. Column i of `image` is
+    /// column `box.x + i` of the page.
+    public var image: GrayImage
+}
+
+/// Splits an image of clean printed text (a paragraph, a page) into lines: binarize (Otsu), find
+/// the skew (up to ±3°) that makes the horizontal ink profile sharpest, cut the profile at its
+/// empty rows, and merge slivers (i-dots, accents, underscores) into their neighbour. An image
+/// holding one line comes back whole, never split.
+public struct LineSegmenter: Sendable {
+    /// Largest skew searched either way, in degrees.
+    public var maxSkewDegrees: Float = 3
+    /// A band shorter than this share of the tallest band is merged into its nearest neighbour.
+    public var sliverRatio: Float = 0.4
+
+    public init() {}
+
+    /// The lines of `image` (dark text on light paper), top to bottom.
+    public func lines(in image: GrayImage) -> [SegmentedLine] {
+        let whole = [SegmentedLine(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height), image: image)]
+        guard image.width > 0, image.height >= 16 else { return whole }
+        let threshold = image.otsuThreshold()
+        let (ink, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
+        guard Int(paper) - Int(ink) >= 40 else { return whole }
+        // Ink pixel coordinates (every pixel darker than the threshold).
+        var xs = [Int32](), ys = [Int32]()
+        for y in 0..<image.height {
+            for x in 0..<image.width where image[x, y] <= threshold {
+                xs.append(Int32(x))
+                ys.append(Int32(y))
+            }
+        }
+        guard !xs.isEmpty else { return whole }
+        let slope = bestSlope(xs: xs, ys: ys, width: image.width, height: image.height)
+        // Profile along the slope: row r holds the pixels with y + x·slope ≈ r (shifted to ≥ 0).
+        let shift = slope < 0 ? Int((-slope * Float(image.width)).rounded(.up)) : 0
+        let rows = image.height + Int((abs(slope) * Float(image.width)).rounded(.up)) + 1
+        var profile = [Int](repeating: 0, count: rows)
+        for i in xs.indices { profile[Self.row(xs[i], ys[i], slope, shift)] += 1 }
+        var bands = Self.bands(profile, minimum: 1)
+        bands = mergeSlivers(bands)
+        guard bands.count > 1 else { return whole }
+        // Each band's ink bounding box, and its pixels sampled along the slope.
+        var boxes = [(minX: Int, maxX: Int, minY: Int, maxY: Int)](repeating: (Int.max, -1, Int.max, -1), count: bands.count)
+        for i in xs.indices {
+            let r = Self.row(xs[i], ys[i], slope, shift)
+            guard let b = bands.firstIndex(where: { $0.contains(r) }) else { continue }
+            let x = Int(xs[i]), y = Int(ys[i])
+            boxes[b] = (min(boxes[b].minX, x), max(boxes[b].maxX, x), min(boxes[b].minY, y), max(boxes[b].maxY, y))
+        }
+        var out = [SegmentedLine]()
+        for (band, b) in zip(bands, boxes) where b.maxX >= 0 {
+            let margin = max(1, band.count / 6)
+            let x0 = max(0, b.minX - margin), x1 = min(image.width, b.maxX + 1 + margin)
+            let r0 = band.lowerBound - margin, r1 = band.upperBound + margin
+            var line = GrayImage(width: x1 - x0, height: r1 - r0, value: paper)
+            for x in x0..<x1 {
+                let offset = Float(x) * slope - Float(shift)
+                for r in r0..<r1 {
+                    let y = Int((Float(r) - offset).rounded())
+                    if y >= 0 && y < image.height { line[x - x0, r - r0] = image[x, y] }
+                }
+            }
+            let y0 = max(0, b.minY - margin), y1 = min(image.height, b.maxY + 1 + margin)
+            out.append(SegmentedLine(box: PixelBox(x: x0, y: y0, width: x1 - x0, height: y1 - y0), image: line))
+        }
+        return out.isEmpty ? whole : out
+    }
+
+    static func row(_ x: Int32, _ y: Int32, _ slope: Float, _ shift: Int) -> Int {
+        Int(y) + Int((Float(x) * slope).rounded()) + shift
+    }
+
+    /// The slope (tan of the angle) in [-tan(max), tan(max)] whose profile has the largest sum of
+    /// squared bin counts: text lines lined up with the rows give tall narrow peaks.
+    func bestSlope(xs: [Int32], ys: [Int32], width: Int, height: Int) -> Float {
+        let limit = tan(maxSkewDegrees * .pi / 180)
+        // Steps small enough that the far end of a line moves by at most one row between tries.
+        let steps = max(1, Int((limit * Float(width)).rounded(.up)))
+        let reach = Int((limit * Float(width)).rounded(.up))
+        var profile = [Int](repeating: 0, count: height + 2 * reach + 2)
+        var best: (slope: Float, score: Int) = (0, -1)
+        let sample = max(1, xs.count / 20000)  // a subsample keeps big pages fast
+        for k in -steps...steps {
+            let slope = limit * Float(k) / Float(steps)
+            for i in profile.indices { profile[i] = 0 }
+            for i in stride(from: 0, to: xs.count, by: sample) { profile[Self.row(xs[i], ys[i], slope, reach)] += 1 }
+            let score = profile.reduce(0) { $0 + $1 * $1 }
+            // Prefer the smaller angle on ties.
+            if score > best.score || (score == best.score && abs(slope) < abs(best.slope)) { best = (slope, score) }
+        }
+        return best.slope
+    }
+
+    /// Runs of rows whose count is at least `minimum`.
+    static func bands(_ profile: [Int], minimum: Int) -> [Range<Int>] {
+        var out = [Range<Int>](), start: Int?
+        for (r, count) in profile.enumerated() {
+            if count >= minimum { if start == nil { start = r } } else if let s = start { out.append(s..<r); start = nil }
+        }
+        if let s = start { out.append(s..<profile.count) }
+        return out
+    }
+
+    /// Bands much shorter than the tallest joined to the nearer neighbour, until none is left.
+    func mergeSlivers(_ input: [Range<Int>]) -> [Range<Int>] {
+        var bands = input
+        while bands.count > 1 {
+            let tallest = bands.map(\.count).max()!
+            guard let i = bands.indices.filter({ Float(bands[$0].count) < sliverRatio * Float(tallest) })
+                .min(by: { bands[$0].count < bands[$1].count }) else { break }
+            let above = i > 0 ? bands[i].lowerBound - bands[i - 1].upperBound : Int.max
+            let below = i + 1 < bands.count ? bands[i + 1].lowerBound - bands[i].upperBound : Int.max
+            if above <= below {
+                bands[i - 1] = bands[i - 1].lowerBound..<bands[i].upperBound
+            } else {
+                bands[i + 1] = bands[i].lowerBound..<bands[i + 1].upperBound
+            }
+            bands.remove(at: i)
+        }
+        return bands
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Imaging
+import NeuralEngine
+
+/// One recognized character with its confidence and where it lies in the input image.
+public struct RecognizedCharacter: Equatable, Sendable {
+    public var character: Character
+    /// The character's probability at its most confident network step (0-1).
+    public var confidence: Float
+    /// The columns of the input image the character was read from (half-open).
+    public var x: Range<Int>
+}
+
+/// One recognized text line.
+public struct RecognizedLine: Equatable, Sendable {
+    public var text: String
+    /// The lowest character confidence (1 for an empty line).
+    public var confidence: Float
+    public var characters: [RecognizedCharacter]
+    /// Where the line lies in the input image.
+    public var box: PixelBox
+}
+
+/// What a recognizer read from one image: its lines, top to bottom.
+public struct RecognitionResult: Equatable, Sendable {
+    public var lines: [RecognizedLine]
+    /// The lines' text joined by newlines.
+    public var text: String { lines.map(\.text).joined(separator: "\n") }
+    /// The lowest line confidence (1 when nothing was read).
+    public var confidence: Float { lines.map(\.confidence).min() ?? 1 }
+}
+
+/// Why recognition failed.
+public enum RecognitionError: Error, CustomStringConvertible, Sendable {
+    /// The image could not be read or decoded.
+    case image(ImageError)
+    /// The raw pixel buffer does not match the stated size.
+    case badPixelBuffer(count: Int, width: Int, height: Int)
+    /// The model file could not be loaded.
+    case model(ModelFileError)
+    /// No model was named and the shipped one was not found.
+    case noShippedModel
+
+    public var description: String {
+        switch self {
+        case .image(let error): return error.description
+        case let .badPixelBuffer(count, width, height): return "\(count) pixels do not fill a \(width)x\(height) image"
+        case .model(let error): return error.description
+        case .noShippedModel:
+            return "the shipped model \(ModelLocation.shippedFileName) was not found (set OCR_MODEL or pass a model)"
+        }
+    }
+}
+
+/// Reads text from images with a loaded model. Load it once; it is safe to use from many threads
+/// and tasks at once (recognition never changes the model).
+///
+///     let recognizer = try Recognizer()                        // the shipped model
+///     let result = try recognizer.recognize(contentsOf: URL(fileURLWithPath: "line.png"))
+///     print(result.text, result.confidence)
+public final class Recognizer: @unchecked Sendable {
+    // @unchecked: `model` is a class whose weights are only read after loading.
+    public let model: OCRModel
+    /// Prefix beam search width; 1 is greedy decoding.
+    public let beamWidth: Int
+    /// When set, only these characters may be read.
+    public let allowedCharacters: Set<Character>?
+    /// Split multi-line images into lines (an image of one line is never split).
+    public let splitsLines: Bool
+    /// Lines recognized together in one network pass (grouped by width).
+    public let batchSize: Int
+    private let allowedClasses: Set<Int>?
+
+    /// A recognizer for `model`.
+    public init(model: OCRModel, beamWidth: Int = 1, allowedCharacters: Set<Character>? = nil,
+                splitsLines: Bool = true, batchSize: Int = 16) {
+        precondition(beamWidth >= 1 && batchSize >= 1, "beam width and batch size must be at least 1")
+        self.model = model
+        self.beamWidth = beamWidth
+        self.allowedCharacters = allowedCharacters
+        self.splitsLines = splitsLines
+        self.batchSize = batchSize
+        allowedClasses = allowedCharacters.map { Set($0.compactMap { model.charset.index(of: $0) }) }
+    }
+
+    /// A recognizer for the model file at `path`, or for the shipped model when `path` is nil.
+    public convenience init(modelPath path: String? = nil, beamWidth: Int = 1, allowedCharacters: Set<Character>? = nil,
+                            splitsLines: Bool = true) throws(RecognitionError) {
+        guard let path = path ?? ModelLocation.shippedModel() else { throw .noShippedModel }
+        let model: OCRModel
+        do { model = try OCRModel.load(contentsOf: path) } catch { throw .model(error) }
+        self.init(model: model, beamWidth: beamWidth, allowedCharacters: allowedCharacters, splitsLines: splitsLines)
+    }
+
+    // MARK: inputs
+
+    /// Reads a PNG or JPEG file.
+    public func recognize(contentsOf url: URL) throws(RecognitionError) -> RecognitionResult {
+        do { return recognize(try ImageDecoder().decodeGray(contentsOf: url.path)) } catch { throw .image(error) }
+    }
+
+    /// Reads PNG or JPEG bytes held in memory.
+    public func recognize(imageData: [UInt8]) throws(RecognitionError) -> RecognitionResult {
+        do { return recognize(try ImageDecoder().decodeGray(imageData)) } catch { throw .image(error) }
+    }
+
+    /// Reads 8-bit gray pixels, `width * height` of them, rows top to bottom.
+    public func recognize(pixels: [UInt8], width: Int, height: Int) throws(RecognitionError) -> RecognitionResult {
+        guard width > 0, height > 0, pixels.count == width * height else {
+            throw .badPixelBuffer(count: pixels.count, width: width, height: height)
+        }
+        return recognize(GrayImage(width: width, height: height, pixels: pixels))
+    }
+
+    /// Reads a decoded image.
+    public func recognize(_ image: GrayImage) -> RecognitionResult {
+        recognize([image])[0]
+    }
+
+    /// Reads several images together: their lines are batched by width, which is faster than one
+    /// image at a time.
+    public func recognize(_ images: [GrayImage]) -> [RecognitionResult] {
+        var lines = [(image: Int, line: SegmentedLine)]()
+        for (i, image) in images.enumerated() {
+            let upright = model.preprocessing.normalizesPolarity ? image.normalizedPolarity() : image
+            let found = splitsLines ? LineSegmenter().lines(in: upright)
+                : [SegmentedLine(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height), image: upright)]
+            lines += found.map { (i, $0) }
+        }
+        let read = recognizeLines(lines.map(\.line))
+        var results = [RecognitionResult](repeating: RecognitionResult(lines: []), count: images.count)
+        for ((image, _), line) in zip(lines, read) { results[image].lines.append(line) }
+        return results
+    }
+
+    /// Async variant of ``recognize(contentsOf:)``, run off the caller's task.
+    public func recognize(contentsOf url: URL) async throws(RecognitionError) -> RecognitionResult {
+        let result: Result<RecognitionResult, RecognitionError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                do throws(RecognitionError) { continuation.resume(returning: .success(try self.recognize(contentsOf: url))) }
+                catch { continuation.resume(returning: .failure(error)) }
+            }
+        }
+        return try result.get()
+    }
+
+    // MARK: lines
+
+    /// Recognizes upright (dark on light) line images, batched by similar width; results in input order.
+    func recognizeLines(_ lines: [SegmentedLine]) -> [RecognizedLine] {
+        let normalized = lines.map { $0.image.resized(toHeight: model.preprocessing.height) }
+        let order = normalized.indices.sorted { normalized[$0].width < normalized[$1].width }
+        var out = [RecognizedLine?](repeating: nil, count: lines.count)
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let group = Array(order[start..<min(start + batchSize, order.count)])
+            let decoded = decodeBatch(model, images: group.map { normalized[$0] }, beamWidth: beamWidth,
+                                         allowed: allowedClasses)
+            for (index, (characters, steps)) in zip(group, decoded) {
+                out[index] = Self.line(characters, steps: steps, normalizedWidth: normalized[index].width, line: lines[index])
+            }
+        }
+        return out.map { $0! }
+    }
+
+    /// Characters' time steps mapped back to the page: step t covers normalized columns
+    /// [t·W/T, (t+1)·W/T), scaled by the line's width over W, offset by the line's box.
+    static func line(_ characters: [DecodedCharacter], steps: Int, normalizedWidth: Int, line: SegmentedLine) -> RecognizedLine {
+        let scale = Double(line.image.width) / Double(max(steps, 1))
+        let mapped = characters.map { c -> RecognizedCharacter in
+            let from = line.box.x + Int((Double(c.steps.lowerBound) * scale).rounded(.down))
+            let to = line.box.x + min(line.image.width, Int((Double(c.steps.upperBound + 1) * scale).rounded(.up)))
+            return RecognizedCharacter(character: c.character, confidence: c.confidence, x: from..<max(to, from + 1))
+        }
+        return RecognizedLine(text: String(mapped.map(\.character)), confidence: mapped.map(\.confidence).min() ?? 1,
+                              characters: mapped, box: line.box)
+    }
+}

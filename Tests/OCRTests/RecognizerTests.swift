@@ -1,0 +1,127 @@
+import Foundation
+import Imaging
+import Testing
+@testable import NeuralEngine
+@testable import OCR
+
+@Suite struct LineSegmenterTests {
+    static func renderer(_ size: Int) throws -> FontRenderer {
+        try FontRenderer(path: SyntheticLinesTests.fontDirectory + "/DejaVuSans.ttf", pixelSize: size)
+    }
+
+    /// Lines stacked into a paragraph, `gap` pixels apart; returns the image and each line's top row.
+    static func paragraph(_ texts: [String], size: Int = 20, gap: Int = 4) throws -> (GrayImage, [Range<Int>]) {
+        let lines = try texts.map { try renderer(size).render($0, margin: 0) }
+        let width = lines.map(\.width).max()! + 20
+        var image = GrayImage(width: width, height: 20 + lines.reduce(0) { $0 + $1.height + gap }, value: 255)
+        var y = 10, rows = [Range<Int>]()
+        for line in lines {
+            for yy in 0..<line.height { for x in 0..<line.width { image[10 + x, y + yy] = line[x, yy] } }
+            rows.append(y..<(y + line.height))
+            y += line.height + gap
+        }
+        return (image, rows)
+    }
+
+    @Test func splitsAParagraphIntoItsLines() throws {
+        let texts = ["The quick brown fox jumps over", "the lazy dog; pack my box with", "five dozen liquor jugs, said",
+                     "Jim (and quickly left) 12:45."]
+        let (image, rows) = try Self.paragraph(texts)
+        let found = LineSegmenter().lines(in: image)
+        #expect(found.count == 4)
+        for (line, expected) in zip(found, rows) {
+            let middle = line.box.y + line.box.height / 2
+            #expect(expected.contains(middle), "line box \(line.box) vs rows \(expected)")
+            #expect(line.image.width == line.box.width)
+        }
+    }
+
+    @Test func splitsASkewedParagraph() throws {
+        let texts = ["A paragraph turned by two degrees,", "as a page laid crookedly on the", "scanner glass often is; each",
+                     "line must still come out whole."]
+        let (image, _) = try Self.paragraph(texts, gap: 8)
+        for degrees: Float in [-2, 2] {
+            let turned = ScanDegradation().rotated(image, degrees: degrees)
+            let found = LineSegmenter().lines(in: turned)
+            #expect(found.count == 4, "\(degrees)°: \(found.map(\.box))")
+            // Each straightened line is about one line tall, not two.
+            for line in found { #expect(line.image.height < 2 * 24, "\(line.box)") }
+        }
+    }
+
+    @Test func neverSplitsOneLine() throws {
+        for (text, size) in [("dots: i j ; : ! ? ij", 40), ("Tall Ägypt ___ underscores", 32), ("a single line", 14),
+                             ("jigsaw puzzling quiz", 60)] {
+            let image = try Self.renderer(size).render(text, margin: 6)
+            #expect(LineSegmenter().lines(in: image).count == 1, "'\(text)' at \(size) px")
+            let turned = ScanDegradation().rotated(image, degrees: 2.5)
+            #expect(LineSegmenter().lines(in: turned).count == 1, "'\(text)' at \(size) px, turned")
+        }
+        #expect(LineSegmenter().lines(in: GrayImage(width: 50, height: 30, value: 255)).count == 1)
+    }
+}
+
+@Suite struct RecognizerTests {
+    static func model() throws -> OCRModel {
+        let charset = Charset(Array("0123456789 "))
+        let architecture = try CRNNArchitecture(spec: TrainerTests.spec, name: "tiny", classes: charset.classCount)
+        return OCRModel(architecture: architecture, charset: charset, seed: 5)
+    }
+
+    @Test func characterRangesMapToTheImage() {
+        // 10 steps over a 200-px line at x = 50: step t covers columns 50 + 20t ..< 50 + 20(t+1).
+        let line = SegmentedLine(box: PixelBox(x: 50, y: 0, width: 200, height: 30), image: GrayImage(width: 200, height: 30, value: 255))
+        let characters = [DecodedCharacter(character: "a", classIndex: 1, confidence: 0.9, steps: 0...0),
+                          DecodedCharacter(character: "b", classIndex: 2, confidence: 0.6, steps: 3...5),
+                          DecodedCharacter(character: "c", classIndex: 3, confidence: 0.8, steps: 9...9)]
+        let read = Recognizer.line(characters, steps: 10, normalizedWidth: 40, line: line)
+        #expect(read.text == "abc" && read.confidence == 0.6)
+        #expect(read.characters.map(\.x) == [50..<70, 110..<170, 230..<250])
+    }
+
+    @Test func inputsAgreeAndBadInputsThrow() throws {
+        let recognizer = Recognizer(model: try Self.model())
+        let image = BitmapFont.render("0123 45")
+        let fromImage = recognizer.recognize(image)
+        #expect(try recognizer.recognize(imageData: try PNGEncoder.encode(image)) == fromImage)
+        #expect(try recognizer.recognize(pixels: image.pixels, width: image.width, height: image.height) == fromImage)
+        #expect(fromImage.lines.count == 1 && fromImage.lines[0].box == PixelBox(x: 0, y: 0, width: image.width, height: image.height))
+        #expect(throws: RecognitionError.self) { try recognizer.recognize(pixels: [1, 2, 3], width: 2, height: 2) }
+        #expect(throws: RecognitionError.self) { try recognizer.recognize(imageData: Array("GIF89a".utf8)) }
+        #expect(throws: RecognitionError.self) { try recognizer.recognize(contentsOf: URL(fileURLWithPath: "/nonexistent.png")) }
+        #expect(throws: RecognitionError.self) { try Recognizer(modelPath: "/nonexistent.safetensors") }
+        // Allowed characters: nothing outside the set is read.
+        let digitsOnly = Recognizer(model: recognizer.model, allowedCharacters: Set("13"))
+        #expect(digitsOnly.recognize(image).text.allSatisfy { "13".contains($0) })
+    }
+
+    /// One recognizer used from many tasks at once gives what it gives alone.
+    @Test func concurrentUseFromManyTasks() async throws {
+        let recognizer = Recognizer(model: try Self.model())
+        let images = (0..<24).map { BitmapFont.render(BitmapFont.lines[$0 % 12] + String($0 % 10)) }
+        let alone = images.map { recognizer.recognize($0) }
+        let together = await withTaskGroup(of: (Int, RecognitionResult).self) { group in
+            for (i, image) in images.enumerated() { group.addTask { (i, recognizer.recognize(image)) } }
+            var out = [RecognitionResult?](repeating: nil, count: images.count)
+            for await (i, result) in group { out[i] = result }
+            return out
+        }
+        #expect(together.map { $0! } == alone)
+        let path = try temporaryPath("line.png")
+        try PNGEncoder.write(images[3], to: path)
+        let viaAsync = try await recognizer.recognize(contentsOf: URL(fileURLWithPath: path))
+        #expect(viaAsync == alone[3])
+    }
+
+    @Test func overlayMarksLinesAndCharacters() throws {
+        let recognizer = Recognizer(model: try Self.model())
+        let image = BitmapFont.render("0123 45")
+        var result = recognizer.recognize(image)
+        result.lines[0].characters = [RecognizedCharacter(character: "0", confidence: 1, x: 4..<12)]
+        let picture = Overlay.draw(result, on: image)
+        #expect(picture.width == image.width && picture.height == image.height + 8)
+        let bottom = (picture.height - 1) * picture.width
+        #expect(picture.pixels[(bottom + 6) * 3 + 1] == 200)   // a green confidence bar under the character
+        #expect(picture.pixels[(bottom + 30) * 3 + 1] == 255)  // nothing where no character is
+    }
+}
