@@ -10,6 +10,8 @@ enum TrainCommand: Command {
         OVERVIEW: Train a CRNN with CTC on labeled text-line images. The best model (lowest
         validation CER) is written to --out; a checkpoint (weights, optimizer state, step) to
         --checkpoint after each validation, so --resume continues exactly where a run stopped.
+        Ctrl-C (SIGINT) or SIGTERM writes a checkpoint at the current step and exits (130 / 143);
+        files are written whole or not at all, so even a kill -9 leaves the last checkpoint intact.
 
         USAGE: ocr train --train DATA [--train DATA ...] [--val DATA] --out MODEL [options]
                ocr train --synth-fonts DIR [--synth-text FILE] [--val DATA] --out MODEL [options]
@@ -195,8 +197,16 @@ enum TrainCommand: Command {
         var windowLoss: Float = 0, windowSteps = 0, windowStart = monotonicSeconds()
         var lastCER = "-"
         let runStart = monotonicSeconds(), firstStep = trainer.step
+        StopSignal.install()
         while trainer.step < options.steps {
             let result = trainer.trainStep()
+            if StopSignal.received != 0 {
+                if interactive { fputs("\n", stderr) }
+                try trainer.saveCheckpoint(to: checkpoint)
+                print("\(StopSignal.name) at step \(trainer.step): checkpoint written to \(checkpoint); "
+                      + "continue with --resume \(checkpoint)")
+                return 128 + StopSignal.received
+            }
             if !result.skipped {
                 windowLoss += result.loss
                 windowSteps += 1

@@ -141,4 +141,58 @@ import Testing
         let folder = try ocr(["recognize", "--model", model, "--single-line", dir])
         #expect(folder.stdout.split(separator: "\n", omittingEmptySubsequences: false).count == 41)
     }
+
+    /// SIGTERM writes a checkpoint and exits 143; kill -9 leaves the last checkpoint whole; both
+    /// resume.
+    @Test func trainingSurvivesSignals() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent
+        for (i, text) in BitmapFont.lines.enumerated() {
+            try PNGEncoder.write(BitmapFont.render(text), to: "\(dir)/line\(i).png")
+            try (text + "\n").write(toFile: "\(dir)/line\(i).gt.txt", atomically: true, encoding: .utf8)
+        }
+        let model = dir + "/m.safetensors"
+        let args = ["train", "--train", dir, "--val", dir, "--out", model, "--arch", TrainerTests.spec.replacingOccurrences(of: "F11", with: "F0"),
+                    "--batch", "4", "--validate-every", "10", "--steps", "100000", "--threads", "1"]
+        func start(_ extra: [String]) throws -> (Process, Pipe) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.executable)
+            process.arguments = args + extra
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = Pipe()
+            try process.run()
+            return (process, out)
+        }
+        func waitForCheckpoint() throws {
+            let deadline = Date().addingTimeInterval(60)
+            while !FileManager.default.fileExists(atPath: model + ".ckpt") && Date() < deadline { usleep(50_000) }
+            try #require(FileManager.default.fileExists(atPath: model + ".ckpt"), "no checkpoint within a minute")
+        }
+
+        // SIGTERM: a checkpoint at the current step, exit 143.
+        let (first, firstOut) = try start([])
+        try waitForCheckpoint()
+        usleep(300_000)
+        first.terminate()
+        let printed = String(decoding: firstOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 143, "\(printed)")
+        #expect(printed.contains("SIGTERM at step") && printed.contains("--resume \(model).ckpt"))
+        let stoppedAt = try TrainingCheckpoint(contentsOf: model + ".ckpt").step
+        #expect(printed.contains("SIGTERM at step \(stoppedAt):"))
+
+        // kill -9 while running: the checkpoint on disk still loads, and training resumes from it.
+        let (second, _) = try start(["--resume", model + ".ckpt"])
+        usleep(800_000)
+        kill(second.processIdentifier, SIGKILL)
+        second.waitUntilExit()
+        let survivor = try TrainingCheckpoint(contentsOf: model + ".ckpt")
+        #expect(survivor.step >= stoppedAt)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp") }
+        #expect(leftovers.count <= 1)  // at most the temporary file the kill interrupted, never a torn checkpoint
+        let resumed = try ocr(Array(args.dropLast(2)) + ["--threads", "1", "--steps", String(survivor.step + 10),
+                                                         "--resume", model + ".ckpt"])
+        #expect(resumed.status == 0 && resumed.stdout.contains("resuming \(model).ckpt at step \(survivor.step)"))
+    }
 }
