@@ -153,14 +153,17 @@ public final class Trainer {
         let perEpoch = batches(epoch: step / batchesPerEpoch)
         let indices = perEpoch[step % perEpoch.count]
         var images = [GrayImage](repeating: GrayImage(width: 0, height: 0, pixels: []), count: indices.count)
-        let augmentation = Augmentation()
+        // Print-and-scan distortions: Augmentation's, plus rotation, lost resolution, binarization
+        // and JPEG artifacts; a rotated line is brought back to the network's height.
+        let augmentation = ScanDegradation(), height = model.preprocessing.height
         images.withUnsafeMutableBufferPointer { out in
             Parallelism.forEach(min(Parallelism.threads, indices.count)) { worker in
                 for i in stride(from: worker, to: indices.count, by: Parallelism.threads) {
                     let line = trainingLines[indices[i]].image
                     if options.augment {
                         var rng = SplitMix64(seed: options.seed ^ (UInt64(step) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(indices[i]) << 32)
-                        out[i] = augmentation.apply(line, rng: &rng)
+                        let degraded = augmentation.apply(line, rng: &rng)
+                        out[i] = degraded.height == height ? degraded : degraded.resized(toHeight: height)
                     } else {
                         out[i] = line
                     }
