@@ -164,8 +164,8 @@ public struct SafeTensors {
     }
 }
 
-/// A JSON string literal.
-func jsonString(_ s: String) -> String {
+/// A JSON string literal: quotes, backslashes and control characters escaped.
+public func jsonString(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {

@@ -224,25 +224,12 @@ indirect enum JSONValue {
 
     var serialized: String {
         switch self {
-        case .string(let s):
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-                }
-            }
-            return out + "\""
+        case .string(let s): return jsonString(s)
         case .number(let n):
             return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(format: "%.4f", n)
         case .array(let items): return "[" + items.map(\.serialized).joined(separator: ",") + "]"
         case .object(let fields):
-            return "{" + fields.keys.sorted().map { JSONValue.string($0).serialized + ":" + fields[$0]!.serialized }
+            return "{" + fields.keys.sorted().map { jsonString($0) + ":" + fields[$0]!.serialized }
                 .joined(separator: ",") + "}"
         }
     }

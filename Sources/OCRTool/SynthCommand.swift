@@ -19,6 +19,7 @@ enum SynthCommand: Command {
           --fonts <list.txt>      A font list: one path per line, '#' comments.
           --text <file>           Corpus whose words the lines use (default: made-up words).
           --running-text          Lines are consecutive words of --text, without generated material.
+          --max-chars <n>         Longest line in characters (default 48; lengths vary from 8).
           --seed <n>              Seed (default 1).
           --start <n>             Index of the first line (default 0), to add to an existing set.
           --no-degrade            Clean renderings, without print-and-scan distortions.
@@ -27,7 +28,7 @@ enum SynthCommand: Command {
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--out", "--count", "--fonts", "--text", "--seed", "--start", "--threads"],
+        let a = try Arguments(args, valued: ["--out", "--count", "--fonts", "--text", "--seed", "--start", "--threads", "--max-chars"],
                               switches: ["--no-degrade", "--running-text"])
         if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
         guard let out = a.string("--out") else { throw UsageError("--out is required") }
@@ -37,8 +38,9 @@ enum SynthCommand: Command {
         Parallelism.threads = try a.int("--threads", default: Parallelism.threads, range: 1...256)
         let fonts = try SyntheticLines.fonts(in: a.strings("--fonts"))
         guard !fonts.isEmpty else { throw UsageError("no font files found in --fonts \(a.strings("--fonts").joined(separator: " "))") }
-        let text = try a.string("--text").map { try SyntheticText(corpusFile: $0, running: a.has("--running-text")) }
-            ?? SyntheticText(words: [])
+        let maxChars = try a.int("--max-chars", default: 48, range: 9...1000)
+        let text = try a.string("--text").map { try SyntheticText(corpusFile: $0, maxLength: maxChars, running: a.has("--running-text")) }
+            ?? SyntheticText(words: [], maxLength: maxChars)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let generator = SyntheticLines(fontPaths: fonts, text: text, seed: seed)
         generator.degrades = !a.has("--no-degrade")

@@ -45,13 +45,19 @@ import Testing
         #expect(badOption.status == 64 && badOption.stderr.contains("unknown option --modle"))
     }
 
-    @Test func trainResumeEvalRecognize() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+    /// A fresh folder of the bitmap-font lines with their ground truth.
+    func labeledFolder() throws -> String {
         let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent
         for (i, text) in BitmapFont.lines.enumerated() {
             try PNGEncoder.write(BitmapFont.render(text), to: "\(dir)/line\(i).png")
             try (text + "\n").write(toFile: "\(dir)/line\(i).gt.txt", atomically: true, encoding: .utf8)
         }
+        return dir
+    }
+
+    @Test func trainResumeEvalRecognize() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
         let model = dir + "/m.safetensors"
         let common = ["--train", dir, "--val", dir, "--out", model, "--arch", TrainerTests.spec.replacingOccurrences(of: "F11", with: "F0"),
                       "--batch", "4", "--validate-every", "20", "--no-augment", "--lr", "0.003", "--warmup", "5"]
@@ -146,11 +152,7 @@ import Testing
     /// resume.
     @Test func trainingSurvivesSignals() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
-        let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent
-        for (i, text) in BitmapFont.lines.enumerated() {
-            try PNGEncoder.write(BitmapFont.render(text), to: "\(dir)/line\(i).png")
-            try (text + "\n").write(toFile: "\(dir)/line\(i).gt.txt", atomically: true, encoding: .utf8)
-        }
+        let dir = try labeledFolder()
         let model = dir + "/m.safetensors"
         let args = ["train", "--train", dir, "--val", dir, "--out", model, "--arch", TrainerTests.spec.replacingOccurrences(of: "F11", with: "F0"),
                     "--batch", "4", "--validate-every", "10", "--steps", "100000", "--threads", "1"]
