@@ -21,8 +21,11 @@ public struct PreparedLine: Sendable {
 public struct TrainingOptions: Equatable, Sendable {
     public var batchSize = 16
     public var learningRate: Float = 1e-3
-    /// Linear warm-up steps, then cosine decay to 10% of the rate at `steps`.
+    /// Linear warm-up steps, then cosine decay to 10% of the rate at `steps` (or plateau decay).
     public var warmupSteps = 200
+    /// When set, the rate stays at its peak after warm-up and is halved (down to 1/64) after this
+    /// many validations in a row without a better CER, instead of the cosine decay.
+    public var plateauPatience: Int?
     public var steps = 10_000
     public var validateEvery = 500
     /// Stop after this many validations without a better CER (nil: never).
@@ -34,9 +37,10 @@ public struct TrainingOptions: Equatable, Sendable {
 
     public init() {}
 
-    /// The learning rate at a step (0-based).
-    public func learningRate(at step: Int) -> Float {
+    /// The learning rate at a step (0-based); `plateauScale` is the plateau schedule's factor.
+    public func learningRate(at step: Int, plateauScale: Float = 1) -> Float {
         if step < warmupSteps { return learningRate * Float(step + 1) / Float(warmupSteps) }
+        if plateauPatience != nil { return learningRate * plateauScale }
         let progress = Float(step - warmupSteps) / Float(max(1, steps - warmupSteps))
         return learningRate * (0.1 + 0.9 * 0.5 * (1 + cos(Float.pi * min(progress, 1))))
     }
@@ -66,6 +70,8 @@ public final class Trainer {
     public private(set) var bestCER: Double?
     /// Validations since the best CER improved.
     public private(set) var validationsWithoutImprovement = 0
+    /// The plateau schedule's factor on the learning rate (1, 1/2, ... 1/64).
+    public private(set) var plateauScale: Float = 1
     public private(set) var skippedSteps = 0
     private var epochBatches: (epoch: Int, batches: [[Int]])?
     /// Lines rendered on the fly instead of `trainingLines`, when set.
@@ -202,7 +208,7 @@ public final class Trainer {
             skippedSteps += 1
             return StepResult(loss: loss, impossible: ctc.impossible, skipped: true)
         }
-        optimizer.learningRate = options.learningRate(at: step)
+        optimizer.learningRate = options.learningRate(at: step, plateauScale: plateauScale)
         optimizer.update()
         return StepResult(loss: loss, impossible: ctc.impossible, skipped: false)
     }
@@ -237,6 +243,9 @@ public final class Trainer {
             return (rates, true)
         }
         validationsWithoutImprovement += 1
+        if let patience = options.plateauPatience, validationsWithoutImprovement % patience == 0 {
+            plateauScale = max(plateauScale / 2, 1.0 / 64)
+        }
         return (rates, false)
     }
 
@@ -259,6 +268,7 @@ public final class Trainer {
         file.metadata["checkpoint_skipped"] = String(skippedSteps)
         file.metadata["checkpoint_stale_validations"] = String(validationsWithoutImprovement)
         if let bestCER { file.metadata["checkpoint_best_cer"] = String(bestCER) }
+        file.metadata["checkpoint_plateau_scale"] = String(plateauScale)
         try file.write(to: path)
     }
 
@@ -273,6 +283,7 @@ public final class Trainer {
         skippedSteps = checkpoint.skippedSteps
         validationsWithoutImprovement = checkpoint.staleValidations
         bestCER = checkpoint.bestCER
+        plateauScale = checkpoint.plateauScale
     }
 }
 
@@ -286,6 +297,7 @@ public struct TrainingCheckpoint {
     public var skippedSteps: Int
     public var staleValidations: Int
     public var bestCER: Double?
+    public var plateauScale: Float
 
     /// Reads and checks a checkpoint; a plain model file is refused with a hint to use --init.
     public init(contentsOf path: String) throws(ModelFileError) {
@@ -313,6 +325,7 @@ public struct TrainingCheckpoint {
         skippedSteps = file.metadata["checkpoint_skipped"].flatMap(Int.init) ?? 0
         staleValidations = file.metadata["checkpoint_stale_validations"].flatMap(Int.init) ?? 0
         bestCER = file.metadata["checkpoint_best_cer"].flatMap(Double.init)
+        plateauScale = file.metadata["checkpoint_plateau_scale"].flatMap(Float.init) ?? 1
     }
 }
 

@@ -26,7 +26,7 @@ enum RecognizeCommand: Command {
                                   line's box and each character's confidence and x-range.
           --list <file>           Read image paths from a file, one per line ('-': standard input).
           --jobs <n>              Images recognized in parallel (default: the number of cores).
-          --threads <n>           Kernel threads per job (default 1).
+          --threads <n>           Kernel threads per job (default 1; all cores for a single image).
           --shard <i>/<n>         Recognize only share i of n (1 <= i <= n) of the inputs: every
                                   n-th input starting with the i-th, for job arrays.
           --beam <n>              Prefix beam search width (default 1: greedy).
@@ -45,7 +45,7 @@ enum RecognizeCommand: Command {
         guard ["text", "tsv", "json"].contains(format) else { throw UsageError("--format must be text, tsv or json") }
         let beam = try a.int("--beam", default: 1, range: 1...1000)
         let jobs = try a.int("--jobs", default: Parallelism.threads, range: 1...256)
-        Parallelism.threads = try a.int("--threads", default: 1, range: 1...256)
+        let cores = Parallelism.threads
         var inputs = try expandInputs(a.positionals, list: a.string("--list"))
         if let share = a.string("--shard") {
             let parts = share.split(separator: "/").compactMap { Int($0) }
@@ -56,6 +56,8 @@ enum RecognizeCommand: Command {
         }
         guard !inputs.isEmpty || a.string("--shard") != nil else { throw UsageError("give at least one image") }
         if a.string("--overlay") != nil && inputs.count != 1 { throw UsageError("--overlay needs exactly one input image") }
+        // One image: all cores on its kernels; many: one thread per job, the jobs in parallel.
+        Parallelism.threads = try a.int("--threads", default: inputs.count == 1 ? cores : 1, range: 1...256)
 
         guard a.string("--model") != nil || ModelLocation.shippedModel() != nil else {
             printError("ocr recognize: no --model given and no shipped model found (looked for "
@@ -137,7 +139,7 @@ final class BatchRun: @unchecked Sendable {
     let jobs: Int
     let format: String
     /// Images a worker takes at once (their lines are batched together).
-    let chunk = 16
+    static let chunk = 16
     private let lock = NSLock()
     private var nextChunk = 0
     private var ready = [Int: String]()
@@ -153,7 +155,7 @@ final class BatchRun: @unchecked Sendable {
 
     /// Runs the batch; returns how many inputs failed.
     func run() -> Int {
-        DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, (inputs.count + chunk - 1) / chunk))) { _ in work() }
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, (inputs.count + Self.chunk - 1) / Self.chunk))) { _ in work() }
         return failures
     }
 
@@ -162,10 +164,10 @@ final class BatchRun: @unchecked Sendable {
         while true {
             lock.lock()
             let start = nextChunk
-            nextChunk += chunk
+            nextChunk += Self.chunk
             lock.unlock()
             if start >= inputs.count { return }
-            let range = start..<min(start + chunk, inputs.count)
+            let range = start..<min(start + Self.chunk, inputs.count)
             var images = [GrayImage](), decoded = [Int](), outputs = [Int: String](), failed = 0
             for i in range {
                 do {

@@ -41,6 +41,9 @@ enum TrainCommand: Command {
           --steps <n>             Total training steps (default 10000).
           --batch <n>             Lines per batch (default 16).
           --lr <rate>             Peak learning rate (default 0.001), after --warmup steps (default 200).
+          --schedule <s>          After warm-up: cosine (decay to 10% at --steps, the default) or
+                                  plateau (halve after --plateau-patience validations, default 3,
+                                  without a better CER).
           --validate-every <n>    Steps between validations (default 500).
           --patience <n>          Stop after n validations without a better CER (default: never).
           --seed <n>              Seed for weights, data order and augmentation (default 1).
@@ -51,7 +54,7 @@ enum TrainCommand: Command {
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, valued: ["--train", "--val", "--val-fraction", "--synth-fonts", "--synth-text", "--synth-val-fonts", "--synth-val-count", "--out", "--arch", "--init", "--resume",
-                                             "--checkpoint", "--charset", "--steps", "--batch", "--lr", "--warmup",
+                                             "--checkpoint", "--charset", "--steps", "--batch", "--lr", "--warmup", "--schedule", "--plateau-patience",
                                              "--validate-every", "--patience", "--seed", "--threads"],
                               switches: ["--skip-unknown", "--no-augment"])
         if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
@@ -75,6 +78,11 @@ enum TrainCommand: Command {
         options.steps = try a.int("--steps", default: options.steps)
         options.batchSize = try a.int("--batch", default: options.batchSize, range: 1...4096)
         options.warmupSteps = try a.int("--warmup", default: options.warmupSteps, range: 0...Int.max)
+        switch a.string("--schedule") ?? "cosine" {
+        case "cosine": break
+        case "plateau": options.plateauPatience = try a.int("--plateau-patience", default: 3, range: 1...1_000_000)
+        case let other: throw UsageError("--schedule must be cosine or plateau, got '\(other)'")
+        }
         options.validateEvery = try a.int("--validate-every", default: options.validateEvery)
         options.patience = a.string("--patience") == nil ? nil : try a.int("--patience", default: 1)
         options.seed = UInt64(try a.int("--seed", default: 1, range: 0...Int.max))
@@ -229,7 +237,7 @@ enum TrainCommand: Command {
                 let (rates, improved) = trainer.validateAndTrack()
                 lastCER = trainer.validationLines.isEmpty ? "-" : String(format: "%.2f%%", rates.cer * 100)
                 let speed = Double(windowSteps * options.batchSize) / max(monotonicSeconds() - windowStart, 1e-9)
-                log.append(step: step, loss: windowLoss / Float(max(windowSteps, 1)), learningRate: options.learningRate(at: step),
+                log.append(step: step, loss: windowLoss / Float(max(windowSteps, 1)), learningRate: options.learningRate(at: step, plateauScale: trainer.plateauScale),
                            linesPerSecond: speed, cer: trainer.validationLines.isEmpty ? nil : rates.cer,
                            wer: trainer.validationLines.isEmpty ? nil : rates.wer)
                 if interactive { fputs("\n", stderr) }

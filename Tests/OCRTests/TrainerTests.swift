@@ -85,6 +85,29 @@ import Testing
         #expect(a.trainStep().loss.isFinite)
     }
 
+    /// Plateau schedule: the rate holds after warm-up, halves after `patience` stale validations,
+    /// and the factor survives a checkpoint.
+    @Test func plateauScheduleHalvesAndResumes() throws {
+        var options = TrainingOptions()
+        options.learningRate = 0.01
+        options.warmupSteps = 10
+        options.plateauPatience = 2
+        #expect(options.learningRate(at: 4) == 0.005)
+        #expect(options.learningRate(at: 5000) == 0.01 && options.learningRate(at: 5000, plateauScale: 0.25) == 0.0025)
+        let trainer = try makeTrainer(steps: 10)
+        let plateau = Trainer(model: trainer.model, training: trainer.trainingLines, validation: trainer.validationLines,
+                              options: options)
+        _ = plateau.validateAndTrack()  // the first validation is always a best
+        var scales = [Float]()
+        for _ in 0..<5 { _ = plateau.validateAndTrack(); scales.append(plateau.plateauScale) }  // weights unchanged: stale
+        #expect(scales == [1, 0.5, 0.5, 0.25, 0.25])
+        let path = try temporaryPath("plateau.ckpt")
+        try plateau.saveCheckpoint(to: path)
+        let resumed = Trainer(resuming: try TrainingCheckpoint(contentsOf: path), training: trainer.trainingLines,
+                              validation: trainer.validationLines, options: options)
+        #expect(resumed.plateauScale == 0.25)
+    }
+
     @Test func aModelIsNotACheckpoint() throws {
         let trainer = try makeTrainer(steps: 1)
         let path = try temporaryPath("model.safetensors")
