@@ -9,6 +9,11 @@ public struct LinePreparation {
     /// Skip labels with characters outside the charset (counted) instead of failing.
     public var skipsUnknown: Bool
     public var decoder = ImageDecoder()
+    /// Longest label accepted for training, in characters (CTC's work grows with it).
+    public var maxLabelLength = 1000
+    /// Widest line accepted for training after scaling to the network's height, in pixels: one
+    /// such line pads its whole batch to its width.
+    public var maxNormalizedWidth = 8000
 
     public init(preprocessing: Preprocessing, charset: Charset, skipsUnknown: Bool) {
         self.preprocessing = preprocessing
@@ -20,6 +25,8 @@ public struct LinePreparation {
         public var lines: [PreparedLine] = []
         /// Image files that could not be read, with the reason.
         public var unreadable: [String] = []
+        /// Lines refused for a label or an image over the limits, with the reason.
+        public var tooLarge: [String] = []
         /// Samples skipped for characters outside the charset.
         public var skippedUnknown = 0
         /// Every unknown character with one sample that has it (when not skipping).
@@ -42,6 +49,7 @@ public struct LinePreparation {
             switch result! {
             case .success(let line): outcome.lines.append(line)
             case .failure(.image(let error)): outcome.unreadable.append(error.description)
+            case .failure(.tooLarge(let reason)): outcome.tooLarge.append(reason)
             case .failure(.unknown(let characters, let path)):
                 if skipsUnknown { outcome.skippedUnknown += 1 }
                 for c in characters where seenUnknown.insert(c).inserted { outcome.unknown.append((c, path)) }
@@ -53,6 +61,7 @@ public struct LinePreparation {
     enum PreparationFailure: Error {
         case image(ImageError)
         case unknown([Character], String)
+        case tooLarge(String)
     }
 
     /// Decodes and normalizes the image and keeps the label as text (its classes are not needed
@@ -69,6 +78,10 @@ public struct LinePreparation {
 
     func prepare(_ sample: LineSample) -> Result<PreparedLine, PreparationFailure> {
         let labels: [Int]
+        let length = sample.text.count
+        guard length <= maxLabelLength else {
+            return .failure(.tooLarge("\(sample.imagePath): label of \(length) characters is over the limit of \(maxLabelLength)"))
+        }
         do {
             labels = try charset.encode(sample.text)
         } catch {
@@ -76,6 +89,11 @@ public struct LinePreparation {
         }
         do {
             let image = try decoder.decodeGray(contentsOf: sample.imagePath)
+            let scaledWidth = image.height == 0 ? 0 : image.width * preprocessing.height / image.height
+            guard scaledWidth <= maxNormalizedWidth else {
+                return .failure(.tooLarge("\(sample.imagePath): \(image.width)x\(image.height) is \(scaledWidth) px wide at height "
+                                          + "\(preprocessing.height), over the limit of \(maxNormalizedWidth)"))
+            }
             return .success(PreparedLine(image: preprocessing.normalizedImage(image), labels: labels,
                                          text: Charset.normalize(sample.text), source: sample.imagePath))
         } catch {

@@ -116,7 +116,7 @@ enum TrainCommand: Command {
             var sets = [[PreparedLine]]()
             for (what, samples) in [("training", trainSamples), ("validation", valSamples)] {
                 let outcome = prep.prepare(samples)
-                for problem in outcome.unreadable { printError("ocr train: skipped \(problem)") }
+                for problem in outcome.unreadable + outcome.tooLarge { printError("ocr train: skipped \(problem)") }
                 if !outcome.unknown.isEmpty && !skipUnknown {
                     let list = outcome.unknown.map { "'\($0.0)' (first in \($0.1))" }.joined(separator: ", ")
                     throw UsageError("\(what) labels have characters outside the charset: \(list); "
