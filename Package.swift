@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 let package = Package(
     name: "ocr",
@@ -31,3 +32,13 @@ let package = Package(
         .testTarget(name: "OCRTests", dependencies: ["OCR", "Imaging", "NeuralEngine"]),
     ]
 )
+
+// libFuzzer targets, only with OCR_FUZZ set (they have no main of their own): see Fuzz/run.sh.
+if ProcessInfo.processInfo.environment["OCR_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for (name, dependencies) in [("FuzzImageDecoding", ["Imaging"]), ("FuzzModelLoading", ["OCR"]), ("FuzzLineData", ["OCR"])] {
+        package.targets.append(.executableTarget(name: name, dependencies: (dependencies + ["FuzzSupport"]).map { .target(name: $0) },
+                                                 path: "Fuzz/\(name)", swiftSettings: [.swiftLanguageMode(.v5)]))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

@@ -52,10 +52,10 @@ public enum LineDataset {
 
     /// The first line of a ground-truth file, without its line break, NFC-normalized.
     static func groundTruth(_ path: String) throws(DatasetError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = readFileBytes(path) else {
             throw DatasetError(file: path, reason: "cannot read")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DatasetError(file: path, reason: "not UTF-8 text")
         }
         let line = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
@@ -63,10 +63,10 @@ public enum LineDataset {
     }
 
     static func manifest(_ path: String) throws(DatasetError) -> [LineSample] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = readFileBytes(path) else {
             throw DatasetError(file: path, reason: "cannot read")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DatasetError(file: path, reason: "not UTF-8 text")
         }
         let base = (path as NSString).deletingLastPathComponent

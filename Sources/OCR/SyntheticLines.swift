@@ -44,7 +44,7 @@ public final class SyntheticLines {
 
     /// The fonts a list file names; an error names the missing ones.
     static func fontList(_ path: String) throws(FontError) -> [String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = readUTF8File(path) else {
             throw FontError(file: path, reason: "cannot read the font list")
         }
         let folder = (path as NSString).deletingLastPathComponent

@@ -20,7 +20,7 @@ public struct SyntheticText: Sendable {
 
     /// The printable-ASCII words of a corpus file (split on white space; other words are left out).
     public init(corpusFile path: String, maxLength: Int = 48, running: Bool = false) throws(DatasetError) {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = readUTF8File(path) else {
             throw DatasetError(file: path, reason: "cannot read the text corpus")
         }
         let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)

@@ -156,3 +156,19 @@ import Imaging
         #expect(outcome.tooLarge.contains { $0.hasPrefix(dir + "/wide.png: 20000x10 is 32000 px wide") })
     }
 }
+
+@Suite struct TextFileTests {
+    /// Empty text files read as empty (regression: Foundation's zero-size read leaked, found by
+    /// Fuzz/FuzzLineData under LeakSanitizer; we read with our own reader now).
+    @Test func emptyFilesReadAsEmptyText() throws {
+        let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent
+        try PNGEncoder.write(BitmapFont.render("1"), to: dir + "/blank.png")
+        FileManager.default.createFile(atPath: dir + "/blank.gt.txt", contents: Data())
+        #expect(try LineDataset.load([dir]) == [LineSample(imagePath: dir + "/blank.png", text: "")])
+        FileManager.default.createFile(atPath: dir + "/empty.tsv", contents: Data())
+        #expect(try LineDataset.load([dir + "/empty.tsv"]).isEmpty)
+        #expect(readUTF8File(dir + "/blank.gt.txt") == "" && readUTF8File(dir + "/absent") == nil)
+        FileManager.default.createFile(atPath: dir + "/latin1.txt", contents: Data([0x66, 0xE9, 0x65]))
+        #expect(readUTF8File(dir + "/latin1.txt") == nil)
+    }
+}
