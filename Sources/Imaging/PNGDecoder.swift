@@ -7,7 +7,11 @@ enum PNGDecoder {
         // and refuses an oversized image before anything is allocated.
         let (width, height) = try checkChunks(bytes)
         if width == 0 || height == 0 { throw .zeroDimensions }
-        if width * height > maxPixels { throw .tooLarge(width: width, height: height, limit: maxPixels) }
+        // The PNG specification caps each side at 2^31 - 1; larger values are damage. (Found by
+        // Fuzz/FuzzImageDecoding: 0xFFFFFFFF x 0xFFFFFF01 overflowed the product below.)
+        let limit = Int(Int32.max)
+        if width > limit || height > limit { throw .corrupt("IHDR declares \(width)x\(height), over the PNG limit of \(limit) per side") }
+        if width > maxPixels / height { throw .tooLarge(width: width, height: height, limit: maxPixels) }
 
         // begin_read keeps a pointer to the bytes, so both calls happen inside one closure.
         var isColor = false

@@ -107,6 +107,14 @@ import Testing
         let small = ImageDecoder(maxPixels: 100)
         #expect(reason(of: pngHeaderOnly(width: 11, height: 10), decoder: small)
                     == .tooLarge(width: 11, height: 10, limit: 100))
+        // Regression (Fuzz/FuzzImageDecoding): sides whose product overflows 64 bits.
+        if case .corrupt(let message)? = reason(of: pngHeaderOnly(width: 0xFFFF_FFFF, height: 0xFFFF_FF01)) {
+            #expect(message.contains("over the PNG limit"))
+        } else {
+            Issue.record("a PNG declaring 4294967295x4294967041 was not refused as corrupt")
+        }
+        #expect(reason(of: pngHeaderOnly(width: 0x7FFF_FFFF, height: 0x7FFF_FFFF))
+                    == .tooLarge(width: 0x7FFF_FFFF, height: 0x7FFF_FFFF, limit: 64_000_000))
     }
 
     @Test func oversizedJPEGIsRefusedBeforeAllocation() throws {

@@ -197,4 +197,31 @@ import Testing
                                                          "--resume", model + ".ckpt"])
         #expect(resumed.status == 0 && resumed.stdout.contains("resuming \(model).ckpt at step \(survivor.step)"))
     }
+
+    /// A full disk while writing (simulated with a file-size limit, which makes write() fail with
+    /// EFBIG): a clear error naming the file, exit 1, and the previous checkpoint still loads.
+    @Test func fullDiskKeepsThePreviousCheckpoint() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
+        let model = dir + "/m.safetensors"
+        let args = ["train", "--train", dir, "--val", dir, "--out", model, "--arch", TrainerTests.spec.replacingOccurrences(of: "F11", with: "F0"),
+                    "--batch", "4", "--validate-every", "10", "--threads", "1"]
+        #expect(try ocr(args + ["--steps", "10"]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: model + ".ckpt"))
+        // sh: ignore SIGXFSZ (so write() fails instead of the process dying), limit files to 10 KB.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 20; exec \"$0\" \"$@\"", Self.executable]
+            + args + ["--steps", "20", "--resume", model + ".ckpt"]
+        let err = Pipe()
+        process.standardOutput = Pipe()
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1, "\(stderr)")
+        #expect(stderr.contains("cannot write: File too large") && stderr.contains(dir), "\(stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: model + ".ckpt")) == before)
+        #expect(try TrainingCheckpoint(contentsOf: model + ".ckpt").step == 10)
+    }
 }
