@@ -69,6 +69,8 @@ public final class Recognizer: @unchecked Sendable {
     public let splitsLines: Bool
     /// Lines recognized together in one network pass (grouped by width).
     public let batchSize: Int
+    /// At most this many columns (lines × the widest, at network height) in one network pass.
+    public let columnBudget = 8192
     private let allowedClasses: Set<Int>?
 
     /// A recognizer for `model`.
@@ -151,8 +153,19 @@ public final class Recognizer: @unchecked Sendable {
         let normalized = lines.map { $0.image.resized(toHeight: model.preprocessing.height) }
         let order = normalized.indices.sorted { normalized[$0].width < normalized[$1].width }
         var out = [RecognizedLine?](repeating: nil, count: lines.count)
-        for start in stride(from: 0, to: order.count, by: batchSize) {
-            let group = Array(order[start..<min(start + batchSize, order.count)])
+        // Batches of up to `batchSize` lines whose padded size stays within `columnBudget`
+        // columns (lines × widest), so memory does not depend on how wide the widest lines are.
+        var groups = [[Int]](), current = [Int]()
+        for index in order {
+            let widest = max(current.last.map { normalized[$0].width } ?? 0, normalized[index].width)
+            if !current.isEmpty && (current.count == batchSize || (current.count + 1) * widest > columnBudget) {
+                groups.append(current)
+                current = []
+            }
+            current.append(index)
+        }
+        if !current.isEmpty { groups.append(current) }
+        for group in groups {
             let decoded = decodeBatch(model, images: group.map { normalized[$0] }, beamWidth: beamWidth,
                                          allowed: allowedClasses)
             for (index, (characters, steps)) in zip(group, decoded) {
