@@ -176,7 +176,7 @@ final class BatchRun: @unchecked Sendable {
                 } catch {
                     printError("ocr recognize: \(error)")
                     failed += 1
-                    outputs[i] = format == "json" ? Self.json(["path": .string(inputs[i]), "error": .string("\(error.reason)")]) + "\n" : ""
+                    outputs[i] = format == "json" ? Self.json(["path": .string(inputs[i]), "error": .string(error.reason.message)]) + "\n" : ""
                 }
             }
             for (i, result) in zip(decoded, recognizer.recognize(images)) { outputs[i] = render(result, path: inputs[i]) }
