@@ -73,8 +73,8 @@ public enum CTCDecoder {
             let row = t * classes
             // Prune the characters considered at this step to those with some probability.
             let active = candidates.filter { probs[row + $0] > 1e-4 }
+            let pBlank = log(max(probs[row], 1e-30))
             for (prefix, s) in beams {
-                let pBlank = log(max(probs[row], 1e-30))
                 next[prefix, default: Scores()].blank = logSum(next[prefix, default: Scores()].blank, s.total + pBlank)
                 for c in active {
                     let p = log(probs[row + c])

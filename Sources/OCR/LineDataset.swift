@@ -24,22 +24,21 @@ public enum LineDataset {
     public static func load(_ sources: [String]) throws(DatasetError) -> [LineSample] {
         var samples = [LineSample]()
         for source in sources {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+            guard let isFolder = FolderSearch.isFolder(source) else {
                 throw DatasetError(file: source, reason: "no such file or folder")
             }
-            samples += isDirectory.boolValue ? try folder(source) : try manifest(source)
+            samples += isFolder ? try folder(source) : try manifest(source)
         }
         return samples
     }
 
     static func folder(_ root: String) throws(DatasetError) -> [LineSample] {
-        guard let walker = FileManager.default.enumerator(atPath: root) else {
+        guard let images = FolderSearch.files(under: root, endingWith: imageSuffixes) else {
             throw DatasetError(file: root, reason: "cannot list the folder")
         }
         var samples = [LineSample]()
         var seenStems = Set<String>()
-        for case let relative as String in walker {
+        for relative in images {
             let lower = relative.lowercased()
             guard let suffix = imageSuffixes.first(where: { lower.hasSuffix($0) }) else { continue }
             let stem = String(relative.dropLast(suffix.count))

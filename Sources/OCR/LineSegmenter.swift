@@ -63,10 +63,12 @@ public struct LineSegmenter: Sendable {
         bands = mergeSlivers(bands)
         guard bands.count > 1 else { return whole }
         // Each band's ink bounding box, and its pixels sampled along the slope.
+        var bandOfRow = [Int](repeating: -1, count: rows)
+        for (b, band) in bands.enumerated() { for r in band { bandOfRow[r] = b } }
         var boxes = [(minX: Int, maxX: Int, minY: Int, maxY: Int)](repeating: (Int.max, -1, Int.max, -1), count: bands.count)
         for i in xs.indices {
-            let r = Self.row(xs[i], ys[i], slope, shift)
-            guard let b = bands.firstIndex(where: { $0.contains(r) }) else { continue }
+            let b = bandOfRow[Self.row(xs[i], ys[i], slope, shift)]
+            guard b >= 0 else { continue }
             let x = Int(xs[i]), y = Int(ys[i])
             boxes[b] = (min(boxes[b].minX, x), max(boxes[b].maxX, x), min(boxes[b].minY, y), max(boxes[b].maxY, y))
         }

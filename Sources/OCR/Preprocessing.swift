@@ -18,8 +18,12 @@ public struct Preprocessing: Equatable, Sendable {
 
     /// The image scaled to `height` rows (aspect kept), polarity fixed: the picture the network sees.
     public func normalizedImage(_ image: GrayImage) -> GrayImage {
-        let upright = normalizesPolarity ? image.normalizedPolarity() : image
-        return upright.resized(toHeight: height)
+        upright(image).resized(toHeight: height)
+    }
+
+    /// The image dark on light (inverted if it is light on dark and polarity is normalized).
+    public func upright(_ image: GrayImage) -> GrayImage {
+        normalizesPolarity ? image.normalizedPolarity() : image
     }
 
     /// Float input [height, width] of a normalized image: (255 - v) / 255.

@@ -124,7 +124,7 @@ public final class Recognizer: @unchecked Sendable {
     public func recognize(_ images: [GrayImage]) -> [RecognitionResult] {
         var lines = [(image: Int, line: SegmentedLine)]()
         for (i, image) in images.enumerated() {
-            let upright = model.preprocessing.normalizesPolarity ? image.normalizedPolarity() : image
+            let upright = model.preprocessing.upright(image)
             let found = splitsLines ? LineSegmenter().lines(in: upright)
                 : [SegmentedLine(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height), image: upright)]
             lines += found.map { (i, $0) }
@@ -169,7 +169,7 @@ public final class Recognizer: @unchecked Sendable {
             let decoded = decodeBatch(model, images: group.map { normalized[$0] }, beamWidth: beamWidth,
                                          allowed: allowedClasses)
             for (index, (characters, steps)) in zip(group, decoded) {
-                out[index] = Self.line(characters, steps: steps, normalizedWidth: normalized[index].width, line: lines[index])
+                out[index] = Self.line(characters, steps: steps, line: lines[index])
             }
         }
         return out.map { $0! }
@@ -177,7 +177,7 @@ public final class Recognizer: @unchecked Sendable {
 
     /// Characters' time steps mapped back to the page: step t covers normalized columns
     /// [t·W/T, (t+1)·W/T), scaled by the line's width over W, offset by the line's box.
-    static func line(_ characters: [DecodedCharacter], steps: Int, normalizedWidth: Int, line: SegmentedLine) -> RecognizedLine {
+    static func line(_ characters: [DecodedCharacter], steps: Int, line: SegmentedLine) -> RecognizedLine {
         let scale = Double(line.image.width) / Double(max(steps, 1))
         let mapped = characters.map { c -> RecognizedCharacter in
             let from = line.box.x + Int((Double(c.steps.lowerBound) * scale).rounded(.down))

@@ -24,19 +24,15 @@ public final class SyntheticLines {
     public static func fonts(in paths: [String]) throws(FontError) -> [String] {
         var out = [String]()
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard let isFolder = FolderSearch.isFolder(path) else {
                 throw FontError(file: path, reason: "no such file or folder")
             }
-            if path.lowercased().hasSuffix(".txt") && !isDirectory.boolValue {
+            if isFolder {
+                out += (FolderSearch.files(under: path, endingWith: [".ttf", ".otf", ".pfb", ".t1"]) ?? []).map { path + "/" + $0 }
+            } else if path.lowercased().hasSuffix(".txt") {
                 out += try fontList(path)
-                continue
-            }
-            if !isDirectory.boolValue { out.append(path); continue }
-            let walker = FileManager.default.enumerator(atPath: path)
-            while let relative = walker?.nextObject() as? String {
-                let lower = relative.lowercased()
-                if [".ttf", ".otf", ".pfb", ".t1"].contains(where: { lower.hasSuffix($0) }) { out.append(path + "/" + relative) }
+            } else {
+                out.append(path)
             }
         }
         return out.sorted()
@@ -80,6 +76,15 @@ public final class SyntheticLines {
         }
         if degrades { image = ScanDegradation().apply(image, rng: &rng) }
         return (image, content)
+    }
+}
+
+extension SyntheticLines {
+    /// Line `index` ready for training or validation (normalized, labels encoded), or nil when the
+    /// font cannot render it or its text has characters outside `charset`.
+    public func prepared(_ index: Int, preprocessing: Preprocessing, charset: Charset, source: String) -> PreparedLine? {
+        guard let (image, text) = try? line(index), let labels = try? charset.encode(text) else { return nil }
+        return PreparedLine(image: preprocessing.normalizedImage(image), labels: labels, text: text, source: source)
     }
 }
 

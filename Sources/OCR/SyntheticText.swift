@@ -31,6 +31,7 @@ public struct SyntheticText: Sendable {
 
     static let lowercase = Array("abcdefghijklmnopqrstuvwxyz"), uppercase = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     static let digits = Array("0123456789"), punctuation = Array("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+    static let alphanumerics = lowercase + uppercase + digits, sentenceMarks = Array(",.;:!?")
 
     public func line(rng: inout SplitMix64) -> String {
         var tokens = [String]()
@@ -72,7 +73,7 @@ public struct SyntheticText: Sendable {
             if casing < 0.15 { word = word.prefix(1).uppercased() + word.dropFirst() }
             else if casing < 0.2 { word = word.uppercased() }
             let after = rng.nextFloat()
-            if after < 0.12 { word += String(pick(Array(",.;:!?"))) }
+            if after < 0.12 { word += String(pick(Self.sentenceMarks)) }
             else if after < 0.16 { word = "(" + word + ")" }
             else if after < 0.2 { word = "\"" + word + "\"" }
             else if after < 0.22 { word = "'" + word + "'" }
@@ -86,7 +87,7 @@ public struct SyntheticText: Sendable {
             return user + "@" + (words.isEmpty ? "example" : pick(words).lowercased()) + "." + pick(["com", "org", "net", "io"])
         case ..<0.86: return number(1 + Int(rng.next() % 3)) + pick(["%", "kg", "cm", "mm", "km"])
         case ..<0.91: return String((0..<(1 + Int(rng.next() % 3))).map { _ in pick(Self.punctuation) })
-        case ..<0.95: return String((0..<(3 + Int(rng.next() % 6))).map { _ in pick(Self.lowercase + Self.uppercase + Self.digits) })
+        case ..<0.95: return String((0..<(3 + Int(rng.next() % 6))).map { _ in pick(Self.alphanumerics) })
         default: return pick(["&", "#" + number(3), "<" + number(2) + ">", "[" + number(1) + "]", "{x}", "a_b", "x^2", "~", "|", "\\n", "`"])
         }
     }

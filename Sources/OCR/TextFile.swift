@@ -12,7 +12,7 @@ func readFileBytes(_ path: String) -> [UInt8]? {
 }
 
 /// A UTF-8 text file's contents, or nil when it cannot be read or is not valid UTF-8.
-func readUTF8File(_ path: String) -> String? {
+public func readUTF8File(_ path: String) -> String? {
     guard let bytes = readFileBytes(path) else { return nil }
     return String(validating: bytes, as: UTF8.self)
 }

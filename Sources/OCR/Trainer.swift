@@ -132,9 +132,7 @@ public final class Trainer {
             Parallelism.forEach(Parallelism.threads) { worker in
                 for i in stride(from: worker, to: pool, by: Parallelism.threads) {
                     let index = chunk * pool + i
-                    guard let (image, text) = try? synthetic.line(index), let labels = try? charset.encode(text) else { continue }
-                    out[i] = PreparedLine(image: preprocessing.normalizedImage(image), labels: labels, text: text,
-                                          source: "synthetic #\(index)")
+                    out[i] = synthetic.prepared(index, preprocessing: preprocessing, charset: charset, source: "synthetic #\(index)")
                 }
             }
         }
@@ -168,8 +166,7 @@ public final class Trainer {
                     let line = trainingLines[indices[i]].image
                     if options.augment {
                         var rng = SplitMix64(seed: options.seed ^ (UInt64(step) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(indices[i]) << 32)
-                        let degraded = augmentation.apply(line, rng: &rng)
-                        out[i] = degraded.height == height ? degraded : degraded.resized(toHeight: height)
+                        out[i] = augmentation.apply(line, rng: &rng).resized(toHeight: height)
                     } else {
                         out[i] = line
                     }
@@ -214,8 +211,8 @@ public final class Trainer {
     }
 
     /// Images padded with blank paper to the widest: ([N, 1, H, W] values, W, widths).
-    static func pack(_ images: [GrayImage], height: Int) -> ([Float], Int, [Int]) {
-        let width = images.map(\.width).max() ?? 1
+    static func pack(_ images: [GrayImage], height: Int, minimumWidth: Int = 1) -> ([Float], Int, [Int]) {
+        let width = max(images.map(\.width).max() ?? 1, minimumWidth)
         var batch = [Float](repeating: 0, count: images.count * height * width)
         for (n, image) in images.enumerated() {
             precondition(image.height == height, "line of height \(image.height), expected \(height)")
@@ -356,17 +353,9 @@ public func recognizeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: In
 func decodeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1,
                  allowed: Set<Int>? = nil) -> [(characters: [DecodedCharacter], steps: Int)] {
     if images.isEmpty { return [] }
-    let (batch, width, widths) = Trainer.pack(images, height: model.preprocessing.height)
     let minimum = model.architecture.minimumWidth
-    let paddedWidth = max(width, minimum)
-    var input = batch
-    if paddedWidth != width {
-        input = [Float](repeating: 0, count: images.count * model.preprocessing.height * paddedWidth)
-        for row in 0..<(images.count * model.preprocessing.height) {
-            for x in 0..<width { input[row * paddedWidth + x] = batch[row * width + x] }
-        }
-    }
-    let (logits, steps, lengths) = model.network.forward(input, batch: images.count, width: paddedWidth,
+    let (input, width, widths) = Trainer.pack(images, height: model.preprocessing.height, minimumWidth: minimum)
+    let (logits, steps, lengths) = model.network.forward(input, batch: images.count, width: width,
                                                          widths: widths.map { max($0, minimum) }, training: false)
     let classes = model.charset.classCount
     return (0..<images.count).map { n in

@@ -79,17 +79,9 @@ enum RecognizeCommand: Command {
     static func expandInputs(_ paths: [String], list: String?) throws -> [String] {
         var out = [String]()
         for path in paths {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                var found = [String]()
-                let walker = FileManager.default.enumerator(atPath: path)
-                while let relative = walker?.nextObject() as? String {
-                    let lower = relative.lowercased()
-                    if lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
-                        found.append((path as NSString).appendingPathComponent(relative))
-                    }
-                }
-                out += found.sorted()
+            if FolderSearch.isFolder(path) == true {
+                let found = FolderSearch.files(under: path, endingWith: [".png", ".jpg", ".jpeg"]) ?? []
+                out += found.map { (path as NSString).appendingPathComponent($0) }.sorted()
             } else {
                 out.append(path)
             }
@@ -99,7 +91,7 @@ enum RecognizeCommand: Command {
             if list == "-" {
                 text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             } else {
-                guard let contents = try? String(contentsOfFile: list, encoding: .utf8) else {
+                guard let contents = readUTF8File(list) else {
                     throw UsageError("cannot read --list \(list)")
                 }
                 text = contents

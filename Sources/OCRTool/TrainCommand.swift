@@ -133,13 +133,10 @@ enum TrainCommand: Command {
                     ? synthetic.fontPaths : try SyntheticLines.fonts(in: a.strings("--synth-val-fonts"))
                 let validation = SyntheticLines(fontPaths: valFonts, text: synthetic.text,
                                                 seed: synthetic.seed ^ 0x5EED_0F_5A11)
-                var lines = [PreparedLine]()
-                for i in 0..<(try a.int("--synth-val-count", default: 300, range: 1...1_000_000)) {
-                    guard let (image, text) = try? validation.line(i), let labels = try? model.charset.encode(text) else { continue }
-                    lines.append(PreparedLine(image: model.preprocessing.normalizedImage(image), labels: labels, text: text,
-                                              source: "synthetic validation #\(i)"))
+                sets[1] = (0..<(try a.int("--synth-val-count", default: 300, range: 1...1_000_000))).compactMap {
+                    validation.prepared($0, preprocessing: model.preprocessing, charset: model.charset,
+                                        source: "synthetic validation #\($0)")
                 }
-                sets[1] = lines
             }
             return (sets[0], sets[1])
         }
@@ -162,7 +159,7 @@ enum TrainCommand: Command {
             } else {
                 let charset: Charset
                 if let file = a.string("--charset") {
-                    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                    guard let text = readUTF8File(file) else {
                         throw UsageError("cannot read --charset file \(file)")
                     }
                     charset = Charset(Array(Charset.normalize(text)).filter { $0 != "\n" && $0 != "\r\n" })
@@ -286,7 +283,7 @@ struct CSVLog {
     /// A chart of the rows already logged up to `step` (a resumed run continues its chart).
     func chart(upTo step: Int) -> TrainingChart {
         var chart = TrainingChart()
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return chart }
+        guard let text = readUTF8File(path) else { return chart }
         for row in text.split(separator: "\n").dropFirst() {
             let fields = row.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count >= 6, let s = Int(fields[0]), s <= step else { continue }

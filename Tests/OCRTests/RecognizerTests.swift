@@ -74,7 +74,7 @@ import Testing
         let characters = [DecodedCharacter(character: "a", classIndex: 1, confidence: 0.9, steps: 0...0),
                           DecodedCharacter(character: "b", classIndex: 2, confidence: 0.6, steps: 3...5),
                           DecodedCharacter(character: "c", classIndex: 3, confidence: 0.8, steps: 9...9)]
-        let read = Recognizer.line(characters, steps: 10, normalizedWidth: 40, line: line)
+        let read = Recognizer.line(characters, steps: 10, line: line)
         #expect(read.text == "abc" && read.confidence == 0.6)
         #expect(read.characters.map(\.x) == [50..<70, 110..<170, 230..<250])
     }
