@@ -2,6 +2,7 @@
 // K into KC slices; A and B slices are packed into contiguous MR-row / NR-column panels, and a
 // 6x16 microkernel keeps its tile of C in registers across the whole KC slice.
 #include "CKernels.h"
+#include "Microkernel.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #define OCR_X86 1
 #endif
 
-enum { MR = 6, NR = 16, KC = 256, MC = 120, NC = 2040 };
+enum { MR = OCR_MR, NR = OCR_NR, KC = 256, MC = 120, NC = 2040 };
 
 // op(A)[i][p] and op(B)[p][j] for any transposition.
 static inline float a_at(const float *a, int lda, int trans, int i, int p) {
@@ -21,9 +22,7 @@ static inline float b_at(const float *b, int ldb, int trans, int p, int j) {
     return trans ? b[(size_t)j * ldb + p] : b[(size_t)p * ldb + j];
 }
 
-// Packs rows [i0, i0+mc) x cols [p0, p0+kc) of op(A) into MR-row panels, k-major, zero-padded:
-// panel r holds packed[r*MR*kc + p*MR + i].
-static void pack_a(float *packed, const float *a, int lda, int trans, int i0, int mc, int p0, int kc) {
+void ocr_pack_a(float *packed, const float *a, int lda, int trans, int i0, int mc, int p0, int kc) {
     for (int r = 0; r < mc; r += MR) {
         int rows = mc - r < MR ? mc - r : MR;
         float *dst = packed + (size_t)r * kc;
@@ -68,19 +67,16 @@ static void pack_b(float *packed, const float *b, int ldb, int trans, int p0, in
     }
 }
 
-// tile[MR][NR] = sum_p apanel[p][i] * bpanel[p][j]; when `c` is not NULL the tile is full and
-// is written straight to C instead: c[i][j] = alpha * tile[i][j] + beta * c[i][j].
-typedef void (*microkernel_fn)(int kc, const float *apanel, const float *bpanel, float *tile,
-                               float *c, int ldc, float alpha, float beta);
+typedef ocr_microkernel_fn microkernel_fn;
 
 static void store_tile(const float *tile, float *c, int ldc, int rows, int cols, float alpha, float beta);
 
-static void microkernel_portable(int kc, const float *apanel, const float *bpanel, float *tile,
+static void microkernel_portable(int kc, const float *apanel, const float *bpanel, int bstride, float *tile,
                                  float *c, int ldc, float alpha, float beta) {
     float acc[MR][NR];
     memset(acc, 0, sizeof acc);
     for (int p = 0; p < kc; p++) {
-        const float *ap = apanel + p * MR, *bp = bpanel + p * NR;
+        const float *ap = apanel + p * MR, *bp = bpanel + (size_t)p * bstride;
         for (int i = 0; i < MR; i++) {
             float av = ap[i];
             for (int j = 0; j < NR; j++) acc[i][j] += av * bp[j];
@@ -92,7 +88,7 @@ static void microkernel_portable(int kc, const float *apanel, const float *bpane
 
 #ifdef OCR_X86
 __attribute__((target("avx2,fma")))
-static void microkernel_avx2(int kc, const float *apanel, const float *bpanel, float *tile,
+static void microkernel_avx2(int kc, const float *apanel, const float *bpanel, int bstride, float *tile,
                              float *c, int ldc, float alpha, float beta) {
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
@@ -101,7 +97,7 @@ static void microkernel_avx2(int kc, const float *apanel, const float *bpanel, f
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
     __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
     for (int p = 0; p < kc; p++) {
-        __m256 b0 = _mm256_load_ps(bpanel), b1 = _mm256_load_ps(bpanel + 8);
+        __m256 b0 = _mm256_loadu_ps(bpanel), b1 = _mm256_loadu_ps(bpanel + 8);
         __m256 a;
         a = _mm256_broadcast_ss(apanel + 0); c00 = _mm256_fmadd_ps(a, b0, c00); c01 = _mm256_fmadd_ps(a, b1, c01);
         a = _mm256_broadcast_ss(apanel + 1); c10 = _mm256_fmadd_ps(a, b0, c10); c11 = _mm256_fmadd_ps(a, b1, c11);
@@ -110,7 +106,7 @@ static void microkernel_avx2(int kc, const float *apanel, const float *bpanel, f
         a = _mm256_broadcast_ss(apanel + 4); c40 = _mm256_fmadd_ps(a, b0, c40); c41 = _mm256_fmadd_ps(a, b1, c41);
         a = _mm256_broadcast_ss(apanel + 5); c50 = _mm256_fmadd_ps(a, b0, c50); c51 = _mm256_fmadd_ps(a, b1, c51);
         apanel += MR;
-        bpanel += NR;
+        bpanel += bstride;
     }
     if (c) {
         __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
@@ -138,7 +134,7 @@ static int force_portable = 0;
 
 void ocr_sgemm_force_portable(int force) { force_portable = force; }
 
-static microkernel_fn choose_microkernel(void) {
+ocr_microkernel_fn ocr_choose_microkernel(void) {
 #ifdef OCR_X86
     if (!force_portable && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
         return microkernel_avx2;
@@ -146,8 +142,10 @@ static microkernel_fn choose_microkernel(void) {
     return microkernel_portable;
 }
 
+int ocr_has_avx2_fma(void) { return ocr_choose_microkernel() != microkernel_portable; }
+
 const char *ocr_sgemm_kernel_name(void) {
-    return choose_microkernel() == microkernel_portable ? "portable" : "avx2+fma";
+    return ocr_choose_microkernel() == microkernel_portable ? "portable" : "avx2+fma";
 }
 
 // C tile (rows x cols of it valid) = alpha * tile + beta * C.
@@ -231,7 +229,7 @@ void ocr_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
     if (m <= 0 || n <= 0) return;
     if (m <= SMALL_M && k > 0) {
 #ifdef OCR_X86
-        if (choose_microkernel() == microkernel_avx2) {
+        if (ocr_choose_microkernel() == microkernel_avx2) {
             small_m_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
@@ -244,7 +242,7 @@ void ocr_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
             for (int j = 0; j < n; j++) c[(size_t)i * ldc + j] = beta == 0 ? 0 : beta * c[(size_t)i * ldc + j];
         return;
     }
-    microkernel_fn kernel = choose_microkernel();
+    microkernel_fn kernel = ocr_choose_microkernel();
     int kc_max = k < KC ? k : KC;
     int nc_max = n < NC ? n : NC, mc_max = m < MC ? m : MC;
     size_t b_size = (size_t)((nc_max + NR - 1) / NR * NR) * kc_max;
@@ -261,16 +259,16 @@ void ocr_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
             pack_b(bpack, b, ldb, trans_b, p0, kc, j0, nc);
             for (int i0 = 0; i0 < m; i0 += MC) {
                 int mc = m - i0 < MC ? m - i0 : MC;
-                pack_a(apack, a, lda, trans_a, i0, mc, p0, kc);
+                ocr_pack_a(apack, a, lda, trans_a, i0, mc, p0, kc);
                 for (int s = 0; s < nc; s += NR) {
                     int cols = nc - s < NR ? nc - s : NR;
                     for (int r = 0; r < mc; r += MR) {
                         int rows = mc - r < MR ? mc - r : MR;
                         float *cij = c + (size_t)(i0 + r) * ldc + j0 + s;
                         if (rows == MR && cols == NR) {
-                            kernel(kc, apack + (size_t)r * kc, bpack + (size_t)s * kc, NULL, cij, ldc, alpha, beta_here);
+                            kernel(kc, apack + (size_t)r * kc, bpack + (size_t)s * kc, NR, NULL, cij, ldc, alpha, beta_here);
                         } else {
-                            kernel(kc, apack + (size_t)r * kc, bpack + (size_t)s * kc, tile, NULL, 0, 0, 0);
+                            kernel(kc, apack + (size_t)r * kc, bpack + (size_t)s * kc, NR, tile, NULL, 0, 0, 0);
                             store_tile(tile, cij, ldc, rows, cols, alpha, beta_here);
                         }
                     }
@@ -280,6 +278,117 @@ void ocr_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
     }
     free(apack);
     free(bpack);
+}
+
+// MARK: B packed once, A read in place
+
+size_t ocr_sgemm_packed_b_count(int k, int n) { return (size_t)(n + NR - 1) / NR * NR * k; }
+
+void ocr_sgemm_pack_b(int trans_b, int k, int n, const float *b, int ldb, float *packed) {
+    pack_b(packed, b, ldb, trans_b, 0, k, 0, n);
+}
+
+// C rows [0, rows) x the 16 columns of one panel (`cols` of them valid) = A · panel + beta · C,
+// A's rows read in place. `rows` is a constant at each call site, so the accumulators stay in
+// registers.
+static inline void rows_portable(int rows, int k, const float *a, int lda, const float *panel, float beta,
+                                 float *c, int ldc, int cols) {
+    float acc[MR][NR];
+    memset(acc, 0, sizeof acc);
+    for (int p = 0; p < k; p++)
+        for (int i = 0; i < rows; i++) {
+            float av = a[(size_t)i * lda + p];
+            for (int j = 0; j < NR; j++) acc[i][j] += av * panel[p * NR + j];
+        }
+    store_tile(&acc[0][0], c, ldc, rows, cols, 1, beta);
+}
+
+#ifdef OCR_X86
+// As rows_portable over `panels` consecutive full panels at once (rows · panels <= 6), so even a
+// single row has 8 independent accumulators instead of a 2-long chain of dependent FMAs.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void rows_avx2(const int rows, const int panels, int k, const float *a, int lda, const float *panel,
+                             float beta, float *c, int ldc, int cols) {
+    __m256 acc[MR][8];
+    for (int i = 0; i < rows; i++)
+        for (int h = 0; h < 2 * panels; h++) acc[i][h] = _mm256_setzero_ps();
+    for (int p = 0; p < k; p++) {
+        __m256 b[8];
+        for (int q = 0; q < panels; q++) {
+            b[2 * q] = _mm256_loadu_ps(panel + (size_t)q * k * NR + p * NR);
+            b[2 * q + 1] = _mm256_loadu_ps(panel + (size_t)q * k * NR + p * NR + 8);
+        }
+        for (int i = 0; i < rows; i++) {
+            __m256 av = _mm256_broadcast_ss(a + (size_t)i * lda + p);
+            for (int h = 0; h < 2 * panels; h++) acc[i][h] = _mm256_fmadd_ps(av, b[h], acc[i][h]);
+        }
+    }
+    if (cols == NR * panels) {
+        __m256 vb = _mm256_set1_ps(beta);
+        for (int i = 0; i < rows; i++) {
+            float *ci = c + (size_t)i * ldc;
+            for (int h = 0; h < 2 * panels; h++) {
+                __m256 v = acc[i][h];
+                if (beta != 0) v = _mm256_fmadd_ps(vb, _mm256_loadu_ps(ci + 8 * h), v);
+                _mm256_storeu_ps(ci + 8 * h, v);
+            }
+        }
+        return;
+    }
+    // One partial panel.
+    float tile[MR * NR] __attribute__((aligned(32)));
+    for (int i = 0; i < rows; i++) {
+        _mm256_store_ps(tile + i * NR, acc[i][0]);
+        _mm256_store_ps(tile + i * NR + 8, acc[i][1]);
+    }
+    store_tile(tile, c, ldc, rows, cols, 1, beta);
+}
+
+__attribute__((target("avx2,fma")))
+static void packed_b_avx2(int m, int n, int k, const float *a, int lda, const float *packed, float beta,
+                          float *c, int ldc) {
+    for (int i = 0; i < m; i += MR) {
+        const float *ai = a + (size_t)i * lda;
+        int rows = m - i < MR ? m - i : MR;
+        // Panels per call: as many as 6 accumulator pairs allow, only full ones grouped.
+        int group = rows == 1 ? 3 : rows == 2 ? 3 : rows == 3 ? 2 : 1;
+        for (int s = 0; s < n;) {
+            const float *panel = packed + (size_t)s * k;
+            float *ci = c + (size_t)i * ldc + s;
+            int full = (n - s) / NR, g = full >= group ? group : full > 0 ? full : 1;
+            int cols = g * NR <= n - s ? g * NR : n - s;
+            switch (rows * 4 + g) {
+            case 1 * 4 + 1: rows_avx2(1, 1, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            case 1 * 4 + 2: rows_avx2(1, 2, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            case 1 * 4 + 3: rows_avx2(1, 3, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            case 2 * 4 + 1: rows_avx2(2, 1, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            case 2 * 4 + 2: rows_avx2(2, 2, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            case 2 * 4 + 3: rows_avx2(2, 3, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            case 3 * 4 + 1: rows_avx2(3, 1, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            case 3 * 4 + 2: rows_avx2(3, 2, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            case 4 * 4 + 1: rows_avx2(4, 1, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            case 5 * 4 + 1: rows_avx2(5, 1, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            default: rows_avx2(6, 1, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            }
+            s += g * NR;
+        }
+    }
+}
+#endif
+
+void ocr_sgemm_packed_b(int m, int n, int k, const float *a, int lda, const float *packed, float beta,
+                        float *c, int ldc) {
+    if (m <= 0 || n <= 0) return;
+#ifdef OCR_X86
+    if (ocr_has_avx2_fma()) {
+        packed_b_avx2(m, n, k, a, lda, packed, beta, c, ldc);
+        return;
+    }
+#endif
+    for (int s = 0; s < n; s += NR)
+        for (int i = 0; i < m; i += MR)
+            rows_portable(m - i < MR ? m - i : MR, k, a + (size_t)i * lda, lda, packed + (size_t)s * k, beta,
+                          c + (size_t)i * ldc + s, ldc, n - s < NR ? n - s : NR);
 }
 
 void ocr_sgemm_reference(int trans_a, int trans_b, int m, int n, int k, float alpha,

@@ -84,6 +84,13 @@ public final class CRNN: ParameterHolder {
 
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
+    /// Whether inference may compute 3x3 convolutions with Winograd F(4x4, 3x3) (see
+    /// ``Conv2d/allowsWinograd``); true unless set false.
+    public var allowsWinograd: Bool {
+        get { layers.allSatisfy { if case .conv(let c) = $0 { c.allowsWinograd } else { true } } }
+        set { for case .conv(let c) in layers { c.allowsWinograd = newValue } }
+    }
+
     /// The number of time steps (output columns) for an image `width` pixels wide.
     public func timeSteps(forWidth width: Int) -> Int {
         architecture.featureShape(width: width)?.width ?? 0

@@ -59,39 +59,42 @@ public final class LSTMDirection: ParameterHolder {
         var cells = [Float](repeating: 0, count: T * N * H)
         var hidden = [Float](repeating: 0, count: T * N * H)
         let zeros = [Float](repeating: 0, count: N * H)
+        // W_hh^T packed once for all steps' products [N, H] x [H, 4H].
+        let packedHH = UnsafeMutablePointer<Float>.allocate(capacity: ocr_sgemm_packed_b_count(Int32(H), Int32(G)))
+        defer { packedHH.deallocate() }
+        ocr_sgemm_pack_b(1, Int32(H), Int32(G), weightHH.value, Int32(H), packedHH)
         gates.withUnsafeMutableBufferPointer { gp in
             cells.withUnsafeMutableBufferPointer { cp in
                 hidden.withUnsafeMutableBufferPointer { hp in
-                    weightHH.value.withUnsafeBufferPointer { whh in
-                        zeros.withUnsafeBufferPointer { zero in
-                            for step in 0..<T {
-                                let t = reverse ? T - 1 - step : step
-                                let previous = reverse ? t + 1 : t - 1
-                                let hasPrevious = step > 0
-                                let hPrev = hasPrevious ? UnsafePointer(hp.baseAddress! + previous * N * H) : zero.baseAddress!
-                                let cPrev = hasPrevious ? UnsafePointer(cp.baseAddress! + previous * N * H) : zero.baseAddress!
-                                let g = gp.baseAddress! + t * N * G
-                                // gates[t] += h_prev W_hh^T
-                                sgemm(transposeB: true, m: N, n: G, k: H, hPrev, lda: H, whh.baseAddress!, ldb: H,
-                                      beta: 1, g, ldc: G, threads: threads ?? Parallelism.threads)
-                                let c = cp.baseAddress! + t * N * H, h = hp.baseAddress! + t * N * H
-                                for b in 0..<N {
-                                    let row = g + b * G
-                                    if t >= lengths[b] {
-                                        // Past the end: zero output and state (and gates, so backward sees zeros).
-                                        row.update(repeating: 0, count: G)
-                                        continue
-                                    }
-                                    ocr_vsigmoid(row, row, 2 * H)                   // i, f
-                                    ocr_vtanh(row + 2 * H, row + 2 * H, H)          // g
-                                    ocr_vsigmoid(row + 3 * H, row + 3 * H, H)       // o
-                                    let cRow = c + b * H, hRow = h + b * H, cPrevRow = cPrev + b * H
-                                    for j in 0..<H {
-                                        cRow[j] = row[H + j] * cPrevRow[j] + row[j] * row[2 * H + j]
-                                    }
-                                    ocr_vtanh(cRow, hRow, H)
-                                    for j in 0..<H { hRow[j] *= row[3 * H + j] }
+                    zeros.withUnsafeBufferPointer { zero in
+                        for step in 0..<T {
+                            let t = reverse ? T - 1 - step : step
+                            let previous = reverse ? t + 1 : t - 1
+                            let hasPrevious = step > 0
+                            let cPrev = hasPrevious ? UnsafePointer(cp.baseAddress! + previous * N * H) : zero.baseAddress!
+                            let g = gp.baseAddress! + t * N * G
+                            // gates[t] += h_prev W_hh^T (nothing to add at the first step: h_prev = 0)
+                            if hasPrevious {
+                                ocr_sgemm_packed_b(Int32(N), Int32(G), Int32(H), hp.baseAddress! + previous * N * H,
+                                                   Int32(H), packedHH, 1, g, Int32(G))
+                            }
+                            let c = cp.baseAddress! + t * N * H, h = hp.baseAddress! + t * N * H
+                            for b in 0..<N {
+                                let row = g + b * G
+                                if t >= lengths[b] {
+                                    // Past the end: zero output and state (and gates, so backward sees zeros).
+                                    row.update(repeating: 0, count: G)
+                                    continue
                                 }
+                                ocr_vsigmoid(row, row, 2 * H)                   // i, f
+                                ocr_vtanh(row + 2 * H, row + 2 * H, H)          // g
+                                ocr_vsigmoid(row + 3 * H, row + 3 * H, H)       // o
+                                let cRow = c + b * H, hRow = h + b * H, cPrevRow = cPrev + b * H
+                                for j in 0..<H {
+                                    cRow[j] = row[H + j] * cPrevRow[j] + row[j] * row[2 * H + j]
+                                }
+                                ocr_vtanh(cRow, hRow, H)
+                                for j in 0..<H { hRow[j] *= row[3 * H + j] }
                             }
                         }
                     }

@@ -17,6 +17,7 @@ enum BenchCommand: Command {
 
         USAGE: ocr bench gemm [--m M] [--n N] [--k K] [--threads N] [--repeats R]
                ocr bench infer|train [--arch small|paper] [--batch B] [--height H] [--width W] [--threads N]
+                                     [--conv winograd|im2col]
 
         ARGUMENTS:
           gemm                    C = A x B on random matrices; prints gflops.
@@ -30,13 +31,14 @@ enum BenchCommand: Command {
           --batch <int>           Images per batch (default 32).
           --height, --width <int> Image size (default 32 x 256).
           --threads <int>         Threads (default: the number of cores).
+          --conv <name>           3x3 convolutions at inference: winograd (default) or im2col.
           --repeats <int>         Timed runs (default 10).
           -h, --help              Show this help.
         """
 
     static func run(_ args: [String]) throws -> Int32 {
         let parsed = try Arguments(args, valued: ["--m", "--n", "--k", "--threads", "--repeats", "--arch", "--batch",
-                                                  "--height", "--width"], switches: [])
+                                                  "--height", "--width", "--conv"], switches: [])
         guard let what = parsed.positionals.first, parsed.positionals.count == 1 else {
             throw UsageError("say what to measure: gemm, infer or train")
         }
@@ -62,6 +64,11 @@ enum BenchCommand: Command {
                 throw UsageError("--width \(width) is too small for '\(name)' (minimum \(architecture.minimumWidth))")
             }
             let network = CRNN(architecture, seed: 1)
+            switch parsed.string("--conv") ?? "winograd" {
+            case "winograd": network.allowsWinograd = true
+            case "im2col": network.allowsWinograd = false
+            case let other: throw UsageError("unknown --conv '\(other)' (choose winograd or im2col)")
+            }
             if what == "infer" {
                 benchInfer(network, batch: batch, height: height, width: width, threads: threads, repeats: repeats)
             } else {
@@ -92,7 +99,7 @@ enum BenchCommand: Command {
             _ = network.forward(images, batch: batch, width: width, training: false)
         }
         print("bench infer arch=\(network.architecture.name) batch=\(batch) height=\(height) width=\(width) "
-              + "threads=\(threads) images_per_s=\(format(Double(batch) / seconds))")
+              + "threads=\(threads) conv=\(network.allowsWinograd ? "winograd" : "im2col") images_per_s=\(format(Double(batch) / seconds))")
     }
 
     static func benchTrain(_ network: CRNN, batch: Int, height: Int, width: Int, threads: Int, repeats: Int) {

@@ -1,4 +1,5 @@
 import Testing
+import CKernels
 @testable import NeuralEngine
 
 @Suite struct CNNLayerTests {
@@ -48,6 +49,54 @@ import Testing
         for p in conv.parameters {
             #expect(gradientCheck(p) { loss(x) } < 1e-2, "\(p.name)")
         }
+    }
+
+    /// (batch, input channels, output channels, height, width): vector groups and scalar tails,
+    /// heights and widths off the 4-pixel tile grid, output channels off the 6-row microkernel,
+    /// over 256 input channels (two K slices), and tile chunks that cross rows and samples.
+    static let winogradShapes = [(2, 3, 7, 5, 37), (3, 16, 32, 16, 70), (1, 300, 8, 4, 9), (2, 64, 128, 4, 200),
+                                 (1, 2, 1, 1, 1)]
+
+    /// Winograd F(4x4, 3x3) equals the im2col path (and the direct reference), with and without
+    /// a folded affine and ReLU, on the AVX2 and the portable kernels, on 1 and 2 threads.
+    @Test(arguments: winogradShapes)
+    func winogradEqualsIm2col(shape: (Int, Int, Int, Int, Int)) {
+        let (n, cin, cout, h, w) = shape
+        var rng = SplitMix64(seed: 41)
+        let conv = Conv2d(inputChannels: cin, outputChannels: cout, kernelSize: (3, 3), padding: (1, 1), rng: &rng)
+        #expect(conv.winogradApplies)
+        let x = randomValues(n * cin * h * w, seed: 42)
+        let affine = (scale: randomValues(cout, seed: 43), shift: randomValues(cout, seed: 44))
+        let want = referenceConv(conv, x, n: n, h: h, w: w)
+        let magnitude = want.map(abs).max()!
+        let savedThreads = Parallelism.threads
+        defer { Parallelism.threads = savedThreads; ocr_sgemm_force_portable(0) }
+        for portable in [false, true] {
+            ocr_sgemm_force_portable(portable ? 1 : 0)
+            for threads in [1, 2] {
+                Parallelism.threads = threads
+                conv.allowsWinograd = true
+                let plain = conv.forward(x, batch: n, height: h, width: w, training: false)
+                let fused = conv.forward(x, batch: n, height: h, width: w, training: false, affine: affine, relu: true)
+                conv.allowsWinograd = false
+                let fusedIm2col = conv.forward(x, batch: n, height: h, width: w, training: false, affine: affine, relu: true)
+                #expect(zip(plain, want).allSatisfy { abs($0 - $1) <= 1e-5 * magnitude },
+                        "portable \(portable), \(threads) threads: \(zip(plain, want).map { abs($0 - $1) }.max()!)")
+                #expect(zip(fused, fusedIm2col).allSatisfy { abs($0 - $1) <= 1e-5 * magnitude })
+            }
+        }
+    }
+
+    /// New weights (a training step, a loaded model) replace the cached transformed ones.
+    @Test func winogradFollowsWeightChanges() {
+        var rng = SplitMix64(seed: 45)
+        let conv = Conv2d(inputChannels: 4, outputChannels: 5, kernelSize: (3, 3), padding: (1, 1), rng: &rng)
+        let x = randomValues(4 * 8 * 8, seed: 46)
+        _ = conv.forward(x, batch: 1, height: 8, width: 8, training: false)
+        conv.weight.value[7] += 0.5
+        let y = conv.forward(x, batch: 1, height: 8, width: 8, training: false)
+        let want = referenceConv(conv, x, n: 1, h: 8, w: 8)
+        #expect(zip(y, want).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
     @Test func batchNormGradientsAndStatistics() {

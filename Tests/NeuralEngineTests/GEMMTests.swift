@@ -47,4 +47,31 @@ import Testing
         check(m: 13, n: 35, k: 300, ta: true, tb: false, alpha: 1, beta: 0, threads: 1)
         check(m: 2, n: 35, k: 30, ta: false, tb: true, alpha: 1, beta: 0.5, threads: 1)
     }
+
+    /// B packed once and A read in place (the LSTM recurrence): every row count up to and past
+    /// the 6-row block, partial 16-column panels, both B layouts, beta 0 and 1, both kernels.
+    @Test(arguments: [false, true])
+    func packedBMatchesReference(portable: Bool) {
+        ocr_sgemm_force_portable(portable ? 1 : 0)
+        defer { ocr_sgemm_force_portable(0) }
+        for (m, n, k) in [(1, 512, 128), (2, 16, 1), (3, 37, 64), (4, 48, 9), (5, 512, 256), (6, 20, 130), (7, 64, 5),
+                          (13, 100, 33), (32, 512, 128)] {
+            for tb in [false, true] {
+                for beta: Float in [0, 1] {
+                    var rng = SplitMix64(seed: UInt64(m * 100 + n + k))
+                    let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }
+                    let b = (0..<(k * n)).map { _ in rng.nextFloat() - 0.5 }
+                    var got = (0..<(m * n)).map { _ in beta == 0 ? Float.nan : rng.nextFloat() - 0.5 }
+                    var want = got.map { $0.isNaN ? 0 : $0 }
+                    var packed = [Float](repeating: .nan, count: ocr_sgemm_packed_b_count(Int32(k), Int32(n)))
+                    ocr_sgemm_pack_b(tb ? 1 : 0, Int32(k), Int32(n), b, Int32(tb ? k : n), &packed)
+                    ocr_sgemm_packed_b(Int32(m), Int32(n), Int32(k), a, Int32(k), packed, beta, &got, Int32(n))
+                    ocr_sgemm_reference(0, tb ? 1 : 0, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(tb ? k : n),
+                                        beta, &want, Int32(n))
+                    let worst = zip(got, want).map { abs($0 - $1) }.max()!
+                    #expect(worst <= 1e-4 * Float(k).squareRoot(), "m=\(m) n=\(n) k=\(k) tb=\(tb) beta=\(beta): \(worst)")
+                }
+            }
+        }
+    }
 }

@@ -14,6 +14,16 @@ void ocr_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
 void ocr_sgemm_reference(int trans_a, int trans_b, int m, int n, int k, float alpha,
                          const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
 
+/// Floats of a packed B (op(B) k x n) for `ocr_sgemm_packed_b`.
+size_t ocr_sgemm_packed_b_count(int k, int n);
+/// Packs op(B) (k x n; B is n x k when `trans_b`) once, for many products with the same B.
+void ocr_sgemm_pack_b(int trans_b, int k, int n, const float *b, int ldb, float *packed);
+/// C = A · B + beta · C with B packed by `ocr_sgemm_pack_b` and A (m x k, row-major) read in
+/// place: for the recurrences' many small products with one weight matrix. With beta == 0, C is
+/// not read.
+void ocr_sgemm_packed_b(int m, int n, int k, const float *a, int lda, const float *packed, float beta,
+                        float *c, int ldc);
+
 /// Which microkernel `ocr_sgemm` uses: "avx2+fma" or "portable".
 const char *ocr_sgemm_kernel_name(void);
 
@@ -38,5 +48,18 @@ void ocr_maxpool2d(const float *x, float *y, int *argmax, int planes, int h, int
 /// inputs per output (the first layer), where im2col + GEMM would spend its time storing tiles.
 void ocr_conv2d_direct(const float *x, const float *weight, const float *bias, float *y,
                        int cin, int h, int w, int cout, int kh, int kw, int ph, int pw);
+
+/// Winograd F(4x4, 3x3) for 3x3, stride-1, padding-1 convolutions (inference).
+/// The transformed weights: ocr_winograd_weights_count(cout, cin) floats.
+size_t ocr_winograd_weights_count(int cout, int cin);
+/// weight [cout, cin, 3, 3], each output channel scaled by scale[o] (NULL: 1) → transformed, packed.
+void ocr_winograd_pack_weights(const float *weight, const float *scale, int cout, int cin, float *packed);
+/// Scratch floats for a call covering `tiles` tiles.
+size_t ocr_winograd_scratch_count(int cin, int cout, int tiles);
+/// y = conv(x) + bias (ReLU when `relu`) for x [n, cin, h, w] → y [n, cout, h, w], computing only
+/// the output tiles [begin, end) of the 4x4 tiles numbered over (sample, tile row, tile column),
+/// ((h+3)/4)·((w+3)/4) per sample; disjoint ranges may run on different threads. bias may be NULL.
+void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *packed, int cout, const float *bias,
+                          int relu, float *y, long begin, long end, float *scratch);
 
 #endif

@@ -1,0 +1,321 @@
+// Winograd F(4x4, 3x3) convolution (Lavin & Gray, "Fast Algorithms for Convolutional Neural
+// Networks", 2016) for 3x3, stride-1, padding-1 layers. Each 4x4 output tile costs 36 multiplies
+// per input-output channel pair instead of 144. For a range of tiles:
+//   input tiles d (6x6, overlapping by 2)  →  V = Bᵀ d B        36 planes [cin, tiles]
+//   M[e] = U[e] · V[e] for the 36 points e, U = G g Gᵀ packed once into microkernel panels
+//   outputs Y = Aᵀ M A (+ bias, ReLU)                           4x4 per tile
+// The transforms run 8 tiles at a time in AVX2 (a 4x4 transpose per 128-bit lane turns the 4-wide
+// tile stride into vector lanes); tiles at the end of a row, and CPUs without AVX2, take the
+// scalar path.
+#include "CKernels.h"
+#include "Microkernel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define OCR_X86 1
+#endif
+
+enum { POINTS = 36, KC = 256 };
+
+static int round_up(int x, int m) { return (x + m - 1) / m * m; }
+
+// The 1-D transforms, written once for floats and for 8-float vectors (clang splats the scalars).
+// v = Bᵀ d for the points 0, ±1, ±2 and ∞.
+#define WINOGRAD_INPUT(d, v) do { \
+    v[0] = 4.0f * d[0] - 5.0f * d[2] + d[4]; \
+    v[1] = -4.0f * (d[1] + d[2]) + d[3] + d[4]; \
+    v[2] = 4.0f * (d[1] - d[2]) - d[3] + d[4]; \
+    v[3] = 2.0f * (d[3] - d[1]) - d[2] + d[4]; \
+    v[4] = 2.0f * (d[1] - d[3]) - d[2] + d[4]; \
+    v[5] = 4.0f * d[1] - 5.0f * d[3] + d[5]; } while (0)
+// y = Aᵀ m.
+#define WINOGRAD_OUTPUT(m, y) do { \
+    y[0] = m[0] + (m[1] + m[2]) + (m[3] + m[4]); \
+    y[1] = (m[1] - m[2]) + 2.0f * (m[3] - m[4]); \
+    y[2] = (m[1] + m[2]) + 4.0f * (m[3] + m[4]); \
+    y[3] = (m[1] - m[2]) + 8.0f * (m[3] - m[4]) + m[5]; } while (0)
+
+size_t ocr_winograd_weights_count(int cout, int cin) {
+    return (size_t)POINTS * round_up(cout, OCR_MR) * cin;
+}
+
+void ocr_winograd_pack_weights(const float *weight, const float *scale, int cout, int cin, float *packed) {
+    static const double g[6][3] = {
+        {1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+        {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
+    int cout_pad = round_up(cout, OCR_MR);
+    memset(packed, 0, ocr_winograd_weights_count(cout, cin) * sizeof(float));
+    for (int o = 0; o < cout; o++) {
+        double s = scale ? scale[o] : 1;
+        for (int i = 0; i < cin; i++) {
+            const float *k = weight + ((size_t)o * cin + i) * 9;
+            double t[6][3], u[6][6];
+            for (int a = 0; a < 6; a++)
+                for (int j = 0; j < 3; j++) t[a][j] = g[a][0] * k[j] + g[a][1] * k[3 + j] + g[a][2] * k[6 + j];
+            for (int a = 0; a < 6; a++)
+                for (int b = 0; b < 6; b++) u[a][b] = t[a][0] * g[b][0] + t[a][1] * g[b][1] + t[a][2] * g[b][2];
+            // Point e's matrix [cout_pad, cin] as MR-row panels: panel o/MR, row o%MR, column i.
+            for (int e = 0; e < POINTS; e++)
+                packed[(size_t)e * cout_pad * cin + (size_t)(o / OCR_MR) * OCR_MR * cin + (size_t)i * OCR_MR + o % OCR_MR] =
+                    (float)(s * u[e / 6][e % 6]);
+        }
+    }
+}
+
+size_t ocr_winograd_scratch_count(int cin, int cout, int tiles) {
+    size_t tp = round_up(tiles, OCR_NR);
+    size_t row = round_up(4 * tiles + 2, 8) + 8;
+    return (size_t)POINTS * (cin + round_up(cout, OCR_MR)) * tp + 12 * row;
+}
+
+// One tile's V = Bᵀ d B from the image plane (zero outside), written to out[e * estride].
+static void input_tile(const float *plane, int h, int w, int y0, int x0, float *out, size_t estride) {
+    float d[6][6], t[6][6];
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++) {
+            int y = y0 + i, x = x0 + j;
+            d[i][j] = y >= 0 && y < h && x >= 0 && x < w ? plane[(size_t)y * w + x] : 0;
+        }
+    for (int j = 0; j < 6; j++) {
+        float col[6] = {d[0][j], d[1][j], d[2][j], d[3][j], d[4][j], d[5][j]}, v[6];
+        WINOGRAD_INPUT(col, v);
+        for (int k = 0; k < 6; k++) t[k][j] = v[k];
+    }
+    for (int k = 0; k < 6; k++) {
+        float v[6];
+        WINOGRAD_INPUT(t[k], v);
+        for (int l = 0; l < 6; l++) out[(size_t)(k * 6 + l) * estride] = v[l];
+    }
+}
+
+// One tile's Y = Aᵀ M A + bias (ReLU) from m[e * estride], written where it falls inside the plane.
+static void output_tile(const float *m, size_t estride, float bias, int relu, float *plane, int h, int w,
+                        int y0, int x0) {
+    float t[4][6];
+    for (int l = 0; l < 6; l++) {
+        float col[6], r[4];
+        for (int k = 0; k < 6; k++) col[k] = m[(size_t)(k * 6 + l) * estride];
+        WINOGRAD_OUTPUT(col, r);
+        for (int a = 0; a < 4; a++) t[a][l] = r[a];
+    }
+    for (int a = 0; a < 4 && y0 + a < h; a++) {
+        float o[4];
+        WINOGRAD_OUTPUT(t[a], o);
+        for (int q = 0; q < 4 && x0 + q < w; q++) {
+            float v = o[q] + bias;
+            plane[(size_t)(y0 + a) * w + x0 + q] = relu && v < 0 ? 0 : v;
+        }
+    }
+}
+
+// A run of `nt` tiles of one tile row: tile row `ty`, tiles tx0..<tx0+nt of a sample whose image
+// is `img` [cin, h, w]; their columns in V and M start at `col`. The scalar paths take the tiles
+// from `from` on (the vector paths leave them the last nt % 8).
+typedef struct {
+    const float *img;
+    float *plane_out;  // the sample's output [cout, h, w]
+    int ty, tx0, nt, col;
+} segment;
+
+static void input_segment_scalar(const segment *s, int cin, int h, int w, float *v, int tp, int from) {
+    for (int c = 0; c < cin; c++)
+        for (int t = from; t < s->nt; t++)
+            input_tile(s->img + (size_t)c * h * w, h, w, 4 * s->ty - 1, 4 * (s->tx0 + t) - 1,
+                       v + (size_t)c * tp + s->col + t, (size_t)cin * tp);
+}
+
+static void output_segment_scalar(const segment *s, int cout, int h, int w, const float *m, int tp, int cout_pad,
+                                  const float *bias, int relu, int from) {
+    for (int o = 0; o < cout; o++)
+        for (int t = from; t < s->nt; t++)
+            output_tile(m + (size_t)o * tp + s->col + t, (size_t)cout_pad * tp, bias ? bias[o] : 0, relu,
+                        s->plane_out + (size_t)o * h * w, h, w, 4 * s->ty, 4 * (s->tx0 + t));
+}
+
+#ifdef OCR_X86
+// Rows r0..r3 each hold [tile a | tile a+1] (4 floats each, e.g. phases 0-3) for tiles 2i, 2i+1;
+// gives p[q] = phase q of tiles 0..7 in order. Its inverse is `untranspose8`.
+__attribute__((target("avx2,fma")))
+static inline void transpose8(__m256 r0, __m256 r1, __m256 r2, __m256 r3, __m256 p[4]) {
+    __m256 s0 = _mm256_permute2f128_ps(r0, r2, 0x20), s1 = _mm256_permute2f128_ps(r0, r2, 0x31);
+    __m256 s2 = _mm256_permute2f128_ps(r1, r3, 0x20), s3 = _mm256_permute2f128_ps(r1, r3, 0x31);
+    __m256 t0 = _mm256_unpacklo_ps(s0, s1), t1 = _mm256_unpackhi_ps(s0, s1);
+    __m256 t2 = _mm256_unpacklo_ps(s2, s3), t3 = _mm256_unpackhi_ps(s2, s3);
+    p[0] = _mm256_shuffle_ps(t0, t2, 0x44);
+    p[1] = _mm256_shuffle_ps(t0, t2, 0xEE);
+    p[2] = _mm256_shuffle_ps(t1, t3, 0x44);
+    p[3] = _mm256_shuffle_ps(t1, t3, 0xEE);
+}
+
+// p[q] = phase q of tiles 0..7 → 32 consecutive floats (tile 0 phases 0-3, tile 1, ...) at out.
+__attribute__((target("avx2,fma")))
+static inline void untranspose8(const __m256 p[4], float *out) {
+    __m256 t0 = _mm256_unpacklo_ps(p[0], p[1]), t1 = _mm256_unpackhi_ps(p[0], p[1]);
+    __m256 t2 = _mm256_unpacklo_ps(p[2], p[3]), t3 = _mm256_unpackhi_ps(p[2], p[3]);
+    __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    // s0 = [tile 0 | tile 4], s1 = [1 | 5], s2 = [2 | 6], s3 = [3 | 7].
+    _mm256_storeu_ps(out, _mm256_permute2f128_ps(s0, s1, 0x20));
+    _mm256_storeu_ps(out + 8, _mm256_permute2f128_ps(s2, s3, 0x20));
+    _mm256_storeu_ps(out + 16, _mm256_permute2f128_ps(s0, s1, 0x31));
+    _mm256_storeu_ps(out + 24, _mm256_permute2f128_ps(s2, s3, 0x31));
+}
+
+__attribute__((target("avx2,fma")))
+static void input_segment_avx2(const segment *s, int cin, int h, int w, float *v, int tp, float *buffer) {
+    int groups = s->nt / 8;
+    if (groups == 0) {
+        input_segment_scalar(s, cin, h, w, v, tp, 0);
+        return;
+    }
+    int x0 = 4 * s->tx0 - 1, len = round_up(4 * s->nt + 2, 8) + 8;
+    float *rows = buffer, *mixed = buffer + 6 * len;
+    size_t estride = (size_t)cin * tp;
+    for (int c = 0; c < cin; c++) {
+        const float *plane = s->img + (size_t)c * h * w;
+        // The 6 input rows under the tile row, zero outside the image.
+        for (int i = 0; i < 6; i++) {
+            float *row = rows + i * len;
+            int y = 4 * s->ty - 1 + i;
+            int lo = x0 < 0 ? 0 : x0, hi = x0 + len < w ? x0 + len : w;
+            if (y < 0 || y >= h || hi <= lo) {
+                memset(row, 0, len * sizeof(float));
+                continue;
+            }
+            if (lo > x0) memset(row, 0, (lo - x0) * sizeof(float));
+            memcpy(row + (lo - x0), plane + (size_t)y * w + lo, (hi - lo) * sizeof(float));
+            if (x0 + len > hi) memset(row + (hi - x0), 0, (x0 + len - hi) * sizeof(float));
+        }
+        // Bᵀ down the columns: mixed[k] = Σ_i Bᵀ[k][i] rows[i].
+        for (int j = 0; j < len; j += 8) {
+            __m256 d[6], r[6];
+            for (int i = 0; i < 6; i++) d[i] = _mm256_loadu_ps(rows + i * len + j);
+            WINOGRAD_INPUT(d, r);
+            for (int k = 0; k < 6; k++) _mm256_storeu_ps(mixed + k * len + j, r[k]);
+        }
+        // B along each row, 8 tiles at a time: tile t's window starts at column 4t.
+        float *out = v + (size_t)c * tp + s->col;
+        for (int g = 0; g < groups; g++) {
+            for (int k = 0; k < 6; k++) {
+                const float *m = mixed + k * len + 32 * g;
+                __m256 p[6], q[4], r[6];
+                transpose8(_mm256_loadu_ps(m), _mm256_loadu_ps(m + 8), _mm256_loadu_ps(m + 16),
+                           _mm256_loadu_ps(m + 24), p);
+                transpose8(_mm256_loadu_ps(m + 4), _mm256_loadu_ps(m + 12), _mm256_loadu_ps(m + 20),
+                           _mm256_loadu_ps(m + 28), q);
+                p[4] = q[0];
+                p[5] = q[1];
+                WINOGRAD_INPUT(p, r);
+                for (int l = 0; l < 6; l++) _mm256_storeu_ps(out + (size_t)(k * 6 + l) * estride + 8 * g, r[l]);
+            }
+        }
+    }
+    input_segment_scalar(s, cin, h, w, v, tp, 8 * groups);
+}
+
+__attribute__((target("avx2,fma")))
+static void output_segment_avx2(const segment *s, int cout, int h, int w, const float *m, int tp, int cout_pad,
+                                const float *bias, int relu) {
+    int groups = s->nt / 8;
+    size_t estride = (size_t)cout_pad * tp;
+    __m256 zero = _mm256_setzero_ps();
+    for (int o = 0; o < cout; o++) {
+        const float *mo = m + (size_t)o * tp + s->col;
+        float *plane = s->plane_out + (size_t)o * h * w;
+        __m256 b = _mm256_set1_ps(bias ? bias[o] : 0);
+        for (int g = 0; g < groups; g++) {
+            __m256 t[4][6];
+            for (int l = 0; l < 6; l++) {
+                __m256 col[6], r[4];
+                for (int k = 0; k < 6; k++) col[k] = _mm256_loadu_ps(mo + (size_t)(k * 6 + l) * estride + 8 * g);
+                WINOGRAD_OUTPUT(col, r);
+                for (int a = 0; a < 4; a++) t[a][l] = r[a];
+            }
+            int x = 4 * (s->tx0 + 8 * g);
+            for (int a = 0; a < 4 && 4 * s->ty + a < h; a++) {
+                __m256 y[4];
+                WINOGRAD_OUTPUT(t[a], y);
+                for (int q = 0; q < 4; q++) {
+                    y[q] = _mm256_add_ps(y[q], b);
+                    if (relu) y[q] = _mm256_max_ps(y[q], zero);
+                }
+                float *dst = plane + (size_t)(4 * s->ty + a) * w + x;
+                if (x + 32 <= w) {
+                    untranspose8(y, dst);
+                } else {
+                    float row[32];
+                    untranspose8(y, row);
+                    memcpy(dst, row, (w - x) * sizeof(float));
+                }
+            }
+        }
+    }
+    output_segment_scalar(s, cout, h, w, m, tp, cout_pad, bias, relu, 8 * groups);
+}
+#endif
+
+void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *packed, int cout, const float *bias,
+                          int relu, float *y, long begin, long end, float *scratch) {
+    if (end <= begin) return;
+    int tiles_w = (w + 3) / 4, per_row = tiles_w;
+    long per_sample = (long)((h + 3) / 4) * tiles_w;
+    int nt = (int)(end - begin), tp = round_up(nt, OCR_NR), cout_pad = round_up(cout, OCR_MR);
+    float *v = scratch, *m = v + (size_t)POINTS * cin * tp, *buffer = m + (size_t)POINTS * cout_pad * tp;
+    int vector = ocr_has_avx2_fma();
+    (void)vector;
+    ocr_microkernel_fn kernel = ocr_choose_microkernel();
+
+    // Padding columns of V: zero, so the GEMM never reads garbage.
+    if (tp > nt)
+        for (size_t r = 0; r < (size_t)POINTS * cin; r++) memset(v + r * tp + nt, 0, (tp - nt) * sizeof(float));
+
+    // The tiles as runs within tile rows.
+    int capacity = 16, count = 0;
+    segment stack[16], *segments = stack;
+    for (long t = begin; t < end;) {
+        long sample = t / per_sample, rest = t % per_sample;
+        int ty = (int)(rest / per_row), tx = (int)(rest % per_row);
+        int n = per_row - tx < end - t ? per_row - tx : (int)(end - t);
+        if (count == capacity) {
+            capacity *= 2;
+            segment *grown = malloc(capacity * sizeof(segment));
+            memcpy(grown, segments, count * sizeof(segment));
+            if (segments != stack) free(segments);
+            segments = grown;
+        }
+        segments[count++] = (segment){x + (size_t)sample * cin * h * w, y + (size_t)sample * cout * h * w, ty, tx, n,
+                                      (int)(t - begin)};
+        t += n;
+    }
+
+    for (int i = 0; i < count; i++) {
+#ifdef OCR_X86
+        if (vector) { input_segment_avx2(&segments[i], cin, h, w, v, tp, buffer); continue; }
+#endif
+        input_segment_scalar(&segments[i], cin, h, w, v, tp, 0);
+    }
+
+    // M[e] [cout_pad, tp] = U[e] [cout_pad, cin] · V[e] [cin, tp], V read in place (row stride tp).
+    for (int e = 0; e < POINTS; e++) {
+        const float *a = packed + (size_t)e * cout_pad * cin, *b = v + (size_t)e * cin * tp;
+        float *c = m + (size_t)e * cout_pad * tp;
+        for (int p0 = 0; p0 < cin; p0 += KC) {
+            int kc = cin - p0 < KC ? cin - p0 : KC;
+            for (int s = 0; s < tp; s += OCR_NR)
+                for (int r = 0; r < cout_pad; r += OCR_MR)
+                    kernel(kc, a + (size_t)r * cin + (size_t)p0 * OCR_MR, b + (size_t)p0 * tp + s, tp, NULL,
+                           c + (size_t)r * tp + s, tp, 1, p0 == 0 ? 0 : 1);
+        }
+    }
+
+    for (int i = 0; i < count; i++) {
+#ifdef OCR_X86
+        if (vector) { output_segment_avx2(&segments[i], cout, h, w, m, tp, cout_pad, bias, relu); continue; }
+#endif
+        output_segment_scalar(&segments[i], cout, h, w, m, tp, cout_pad, bias, relu, 0);
+    }
+    if (segments != stack) free(segments);
+}
