@@ -376,9 +376,51 @@ static void packed_b_avx2(int m, int n, int k, const float *a, int lda, const fl
 }
 #endif
 
+// Many rows: BLIS blocking with A packed per MC x KC block and B's panels read in place (a KC
+// slice of a full-K panel is contiguous too).
+static void packed_b_blocked(int m, int n, int k, const float *a, int lda, const float *packed, float beta,
+                             float *c, int ldc) {
+    microkernel_fn kernel = ocr_choose_microkernel();
+    int kc_max = k < KC ? k : KC, mc_max = m < MC ? m : MC;
+    float *apack = aligned_alloc(64, ((size_t)(mc_max + MR - 1) / MR * MR * kc_max * sizeof(float) + 63) / 64 * 64);
+    float tile[MR * NR] __attribute__((aligned(64)));
+    for (int p0 = 0; p0 < k; p0 += KC) {
+        int kc = k - p0 < KC ? k - p0 : KC;
+        float beta_here = p0 == 0 ? beta : 1.0f;
+        for (int i0 = 0; i0 < m; i0 += MC) {
+            int mc = m - i0 < MC ? m - i0 : MC;
+            ocr_pack_a(apack, a, lda, 0, i0, mc, p0, kc);
+            for (int s = 0; s < n; s += NR) {
+                int cols = n - s < NR ? n - s : NR;
+                const float *bpanel = packed + (size_t)s * k + (size_t)p0 * NR;
+                for (int r = 0; r < mc; r += MR) {
+                    int rows = mc - r < MR ? mc - r : MR;
+                    float *cij = c + (size_t)(i0 + r) * ldc + s;
+                    if (rows == MR && cols == NR) {
+                        kernel(kc, apack + (size_t)r * kc, bpanel, NR, NULL, cij, ldc, 1, beta_here);
+                    } else {
+                        kernel(kc, apack + (size_t)r * kc, bpanel, NR, tile, NULL, 0, 0, 0);
+                        store_tile(tile, cij, ldc, rows, cols, 1, beta_here);
+                    }
+                }
+            }
+        }
+    }
+    free(apack);
+}
+
 void ocr_sgemm_packed_b(int m, int n, int k, const float *a, int lda, const float *packed, float beta,
                         float *c, int ldc) {
     if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) c[(size_t)i * ldc + j] = beta == 0 ? 0 : beta * c[(size_t)i * ldc + j];
+        return;
+    }
+    if (m >= 4 * MR) {
+        packed_b_blocked(m, n, k, a, lda, packed, beta, c, ldc);
+        return;
+    }
 #ifdef OCR_X86
     if (ocr_has_avx2_fma()) {
         packed_b_avx2(m, n, k, a, lda, packed, beta, c, ldc);

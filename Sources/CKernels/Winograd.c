@@ -5,8 +5,7 @@
 //   M[e] = U[e] · V[e] for the 36 points e, U = G g Gᵀ packed once into microkernel panels
 //   outputs Y = Aᵀ M A (+ bias, ReLU)                           4x4 per tile
 // The transforms run 8 tiles at a time in AVX2 (a 4x4 transpose per 128-bit lane turns the 4-wide
-// tile stride into vector lanes); tiles at the end of a row, and CPUs without AVX2, take the
-// scalar path.
+// tile stride into vector lanes); CPUs without AVX2 take the scalar path, a tile at a time.
 #include "CKernels.h"
 #include "Microkernel.h"
 
@@ -65,10 +64,16 @@ void ocr_winograd_pack_weights(const float *weight, const float *scale, int cout
     }
 }
 
+// V and M rows hold the tiles rounded up to the microkernel's 16 columns, plus 8 more: the vector
+// transforms always work on 8 tiles, and a run's last group spills into the columns after it
+// (the next run's, rewritten when that run is transformed, or padding).
+static int row_stride(int tiles) { return round_up(tiles, OCR_NR) + 8; }
+
+// Row buffers of the vector input transform: 8-tile groups of 32 columns, plus the window's overlap.
+static int row_length(int tiles) { return 32 * ((tiles + 7) / 8) + 8; }
+
 size_t ocr_winograd_scratch_count(int cin, int cout, int tiles) {
-    size_t tp = round_up(tiles, OCR_NR);
-    size_t row = round_up(4 * tiles + 2, 8) + 8;
-    return (size_t)POINTS * (cin + round_up(cout, OCR_MR)) * tp + 12 * row;
+    return (size_t)POINTS * (cin + round_up(cout, OCR_MR)) * row_stride(tiles) + 12 * (size_t)row_length(tiles);
 }
 
 // One tile's V = Bᵀ d B from the image plane (zero outside), written to out[e * estride].
@@ -112,25 +117,24 @@ static void output_tile(const float *m, size_t estride, float bias, int relu, fl
 }
 
 // A run of `nt` tiles of one tile row: tile row `ty`, tiles tx0..<tx0+nt of a sample whose image
-// is `img` [cin, h, w]; their columns in V and M start at `col`. The scalar paths take the tiles
-// from `from` on (the vector paths leave them the last nt % 8).
+// is `img` [cin, h, w]; their columns in V and M start at `col`.
 typedef struct {
     const float *img;
     float *plane_out;  // the sample's output [cout, h, w]
     int ty, tx0, nt, col;
 } segment;
 
-static void input_segment_scalar(const segment *s, int cin, int h, int w, float *v, int tp, int from) {
+static void input_segment_scalar(const segment *s, int cin, int h, int w, float *v, int tp) {
     for (int c = 0; c < cin; c++)
-        for (int t = from; t < s->nt; t++)
+        for (int t = 0; t < s->nt; t++)
             input_tile(s->img + (size_t)c * h * w, h, w, 4 * s->ty - 1, 4 * (s->tx0 + t) - 1,
                        v + (size_t)c * tp + s->col + t, (size_t)cin * tp);
 }
 
 static void output_segment_scalar(const segment *s, int cout, int h, int w, const float *m, int tp, int cout_pad,
-                                  const float *bias, int relu, int from) {
+                                  const float *bias, int relu) {
     for (int o = 0; o < cout; o++)
-        for (int t = from; t < s->nt; t++)
+        for (int t = 0; t < s->nt; t++)
             output_tile(m + (size_t)o * tp + s->col + t, (size_t)cout_pad * tp, bias ? bias[o] : 0, relu,
                         s->plane_out + (size_t)o * h * w, h, w, 4 * s->ty, 4 * (s->tx0 + t));
 }
@@ -166,12 +170,8 @@ static inline void untranspose8(const __m256 p[4], float *out) {
 
 __attribute__((target("avx2,fma")))
 static void input_segment_avx2(const segment *s, int cin, int h, int w, float *v, int tp, float *buffer) {
-    int groups = s->nt / 8;
-    if (groups == 0) {
-        input_segment_scalar(s, cin, h, w, v, tp, 0);
-        return;
-    }
-    int x0 = 4 * s->tx0 - 1, len = round_up(4 * s->nt + 2, 8) + 8;
+    int groups = (s->nt + 7) / 8;  // the last may be partial: it spills (see row_stride)
+    int x0 = 4 * s->tx0 - 1, len = row_length(s->nt);
     float *rows = buffer, *mixed = buffer + 6 * len;
     size_t estride = (size_t)cin * tp;
     for (int c = 0; c < cin; c++) {
@@ -213,13 +213,12 @@ static void input_segment_avx2(const segment *s, int cin, int h, int w, float *v
             }
         }
     }
-    input_segment_scalar(s, cin, h, w, v, tp, 8 * groups);
 }
 
 __attribute__((target("avx2,fma")))
 static void output_segment_avx2(const segment *s, int cout, int h, int w, const float *m, int tp, int cout_pad,
                                 const float *bias, int relu) {
-    int groups = s->nt / 8;
+    int groups = (s->nt + 7) / 8;
     size_t estride = (size_t)cout_pad * tp;
     __m256 zero = _mm256_setzero_ps();
     for (int o = 0; o < cout; o++) {
@@ -234,7 +233,8 @@ static void output_segment_avx2(const segment *s, int cout, int h, int w, const 
                 WINOGRAD_OUTPUT(col, r);
                 for (int a = 0; a < 4; a++) t[a][l] = r[a];
             }
-            int x = 4 * (s->tx0 + 8 * g);
+            int x = 4 * (s->tx0 + 8 * g), tiles = s->nt - 8 * g < 8 ? s->nt - 8 * g : 8;
+            int columns = 4 * tiles < w - x ? 4 * tiles : w - x;
             for (int a = 0; a < 4 && 4 * s->ty + a < h; a++) {
                 __m256 y[4];
                 WINOGRAD_OUTPUT(t[a], y);
@@ -243,17 +243,16 @@ static void output_segment_avx2(const segment *s, int cout, int h, int w, const 
                     if (relu) y[q] = _mm256_max_ps(y[q], zero);
                 }
                 float *dst = plane + (size_t)(4 * s->ty + a) * w + x;
-                if (x + 32 <= w) {
+                if (columns == 32) {
                     untranspose8(y, dst);
                 } else {
                     float row[32];
                     untranspose8(y, row);
-                    memcpy(dst, row, (w - x) * sizeof(float));
+                    memcpy(dst, row, columns * sizeof(float));
                 }
             }
         }
     }
-    output_segment_scalar(s, cout, h, w, m, tp, cout_pad, bias, relu, 8 * groups);
 }
 #endif
 
@@ -262,15 +261,18 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
     if (end <= begin) return;
     int tiles_w = (w + 3) / 4, per_row = tiles_w;
     long per_sample = (long)((h + 3) / 4) * tiles_w;
-    int nt = (int)(end - begin), tp = round_up(nt, OCR_NR), cout_pad = round_up(cout, OCR_MR);
+    // tp: the row stride of V and M; the GEMM computes the first round_up(nt, 16) columns.
+    int nt = (int)(end - begin), tp = row_stride(nt), columns = round_up(nt, OCR_NR);
+    int cout_pad = round_up(cout, OCR_MR);
     float *v = scratch, *m = v + (size_t)POINTS * cin * tp, *buffer = m + (size_t)POINTS * cout_pad * tp;
     int vector = ocr_has_avx2_fma();
     (void)vector;
     ocr_microkernel_fn kernel = ocr_choose_microkernel();
 
-    // Padding columns of V: zero, so the GEMM never reads garbage.
-    if (tp > nt)
-        for (size_t r = 0; r < (size_t)POINTS * cin; r++) memset(v + r * tp + nt, 0, (tp - nt) * sizeof(float));
+    // Columns the GEMM computes past the tiles: zero, so it never reads garbage (a vector
+    // transform's spill may overwrite them with finite values).
+    if (columns > nt)
+        for (size_t r = 0; r < (size_t)POINTS * cin; r++) memset(v + r * tp + nt, 0, (columns - nt) * sizeof(float));
 
     // The tiles as runs within tile rows.
     int capacity = 16, count = 0;
@@ -295,7 +297,7 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
 #ifdef OCR_X86
         if (vector) { input_segment_avx2(&segments[i], cin, h, w, v, tp, buffer); continue; }
 #endif
-        input_segment_scalar(&segments[i], cin, h, w, v, tp, 0);
+        input_segment_scalar(&segments[i], cin, h, w, v, tp);
     }
 
     // M[e] [cout_pad, tp] = U[e] [cout_pad, cin] · V[e] [cin, tp], V read in place (row stride tp).
@@ -304,7 +306,7 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
         float *c = m + (size_t)e * cout_pad * tp;
         for (int p0 = 0; p0 < cin; p0 += KC) {
             int kc = cin - p0 < KC ? cin - p0 : KC;
-            for (int s = 0; s < tp; s += OCR_NR)
+            for (int s = 0; s < columns; s += OCR_NR)
                 for (int r = 0; r < cout_pad; r += OCR_MR)
                     kernel(kc, a + (size_t)r * cin + (size_t)p0 * OCR_MR, b + (size_t)p0 * tp + s, tp, NULL,
                            c + (size_t)r * tp + s, tp, 1, p0 == 0 ? 0 : 1);
@@ -315,7 +317,7 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
 #ifdef OCR_X86
         if (vector) { output_segment_avx2(&segments[i], cout, h, w, m, tp, cout_pad, bias, relu); continue; }
 #endif
-        output_segment_scalar(&segments[i], cout, h, w, m, tp, cout_pad, bias, relu, 0);
+        output_segment_scalar(&segments[i], cout, h, w, m, tp, cout_pad, bias, relu);
     }
     if (segments != stack) free(segments);
 }

@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// A 2-D convolution as PyTorch's `nn.Conv2d` (`weight` [out, in, kh, kw], `bias` [out]), computed
 /// as im2col + GEMM per sample. Images are `[N, C, H, W]`.
@@ -119,8 +118,8 @@ public final class Conv2d: ParameterHolder {
     /// float rounding. On by default; tests and benchmarks turn it off to compare.
     public var allowsWinograd = true
 
-    /// Tiles (4x4 outputs) per kernel call: bounds the scratch memory (36 planes of them per
-    /// channel) and is the unit of work the threads share.
+    /// Tiles (4x4 outputs) per kernel call, at most: bounds the scratch memory (36 planes of them
+    /// per channel) and is the unit of work the threads share.
     static let winogradChunk = 64
 
     var winogradApplies: Bool {
@@ -139,7 +138,10 @@ public final class Conv2d: ParameterHolder {
                 count = buffer.count
             }
         }
-        let total = n * ((h + 3) / 4) * ((w + 3) / 4), chunk = Self.winogradChunk
+        // Enough chunks for every thread (a single line's deep layers have only tens of tiles), in
+        // multiples of the microkernel's 16 columns.
+        let total = n * ((h + 3) / 4) * ((w + 3) / 4), threads = Parallelism.threads
+        let chunk = min(Self.winogradChunk, max(16, ((total + threads - 1) / threads + 15) / 16 * 16))
         let chunks = (total + chunk - 1) / chunk
         let workers = min(Parallelism.threads, chunks)
         let scratchCount = ocr_winograd_scratch_count(Int32(cin), Int32(cout), Int32(chunk))
@@ -290,22 +292,3 @@ public final class Conv2d: ParameterHolder {
     }
 }
 
-/// A derived copy of a layer's weights (e.g. Winograd-transformed), recomputed only when the
-/// weights or the folded BatchNorm scale change; safe to use from several threads.
-final class TransformedWeights: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "ocr.transformed-weights")
-    private var source: [Float] = []
-    private var scale: [Float]?
-    private var value: [Float] = []
-
-    func get(weights: [Float], scale: [Float]?, transform: () -> [Float]) -> [Float] {
-        queue.sync {
-            if value.isEmpty || scale != self.scale || weights != source {
-                value = transform()
-                source = weights
-                self.scale = scale
-            }
-            return value
-        }
-    }
-}

@@ -45,3 +45,30 @@ public func sgemm(transposeA: Bool = false, transposeB: Bool = false,
 
 /// The name of the microkernel in use ("avx2+fma" or "portable").
 public var sgemmKernelName: String { String(cString: ocr_sgemm_kernel_name()) }
+
+/// op(B) (k x n; B is n x k when `transposed`) packed for ``sgemm(m:n:k:_:lda:packedB:beta:_:ldc:threads:)``,
+/// for a weight matrix multiplied many times.
+public func packB(transposed: Bool, k: Int, n: Int, _ b: UnsafePointer<Float>, ldb: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: ocr_sgemm_packed_b_count(Int32(k), Int32(n))) { buffer, count in
+        ocr_sgemm_pack_b(transposed ? 1 : 0, Int32(k), Int32(n), b, Int32(ldb), buffer.baseAddress!)
+        count = buffer.count
+    }
+}
+
+/// `C = A · B + beta · C` with B packed by ``packB(transposed:k:n:_:ldb:)``; A is m x k, row-major.
+/// Split over `threads` by blocks of 16 columns when the product is large enough.
+public func sgemm(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, packedB: UnsafePointer<Float>,
+                  beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = Parallelism.threads) {
+    let parts = m * n * k < 1 << 20 ? 1 : max(1, min(threads, (n + 15) / 16))
+    if parts == 1 {
+        ocr_sgemm_packed_b(Int32(m), Int32(n), Int32(k), a, Int32(lda), packedB, beta, c, Int32(ldc))
+        return
+    }
+    let step = ((n + parts - 1) / parts + 15) / 16 * 16
+    Parallelism.forEach((n + step - 1) / step) { part in
+        let j0 = part * step
+        // Panel j0 / 16 of the packed B starts at j0 * k.
+        ocr_sgemm_packed_b(Int32(m), Int32(min(step, n - j0)), Int32(k), a, Int32(lda), packedB + j0 * k, beta,
+                           c + j0, Int32(ldc))
+    }
+}

@@ -43,6 +43,17 @@ public final class LSTMDirection: ParameterHolder {
 
     public var parameters: [Parameter] { [weightIH, weightHH, biasIH, biasHH] }
 
+    /// W_ih^T and W_hh^T packed for the GEMM kernel, kept while the weights stay the same.
+    private let packedInputWeights = TransformedWeights(), packedRecurrentWeights = TransformedWeights()
+
+    /// Wᵀ for a weight [rows, columns], packed: fresh in training (the weights change every
+    /// step), cached at inference.
+    private func packedTransposed(_ weight: Parameter, cache: TransformedWeights, training: Bool) -> [Float] {
+        let rows = weight.shape[0], columns = weight.shape[1]
+        let pack = { packB(transposed: true, k: columns, n: rows, weight.value, ldb: columns) }
+        return training ? pack() : cache.get(weights: weight.value, scale: nil, transform: pack)
+    }
+
     /// x: [T, N, I] → h: [T, N, H].
     public func forward(_ x: [Float], steps T: Int, batch N: Int, lengths: [Int], training: Bool) -> [Float] {
         let H = hiddenSize, G = 4 * hiddenSize, I = inputSize
@@ -54,47 +65,47 @@ public final class LSTMDirection: ParameterHolder {
         gates.withUnsafeMutableBufferPointer { g in
             for r in 0..<(T * N) { (g.baseAddress! + r * G).update(from: bias, count: G) }
         }
-        sgemm(transposeB: true, m: T * N, n: G, k: I, x, lda: I, weightIH.value, ldb: I, beta: 1, &gates, ldc: G, threads: threads ?? Parallelism.threads)
+        let packedIH = packedTransposed(weightIH, cache: packedInputWeights, training: training)
+        let packedHH = packedTransposed(weightHH, cache: packedRecurrentWeights, training: training)
+        sgemm(m: T * N, n: G, k: I, x, lda: I, packedB: packedIH, beta: 1, &gates, ldc: G, threads: threads ?? Parallelism.threads)
 
         var cells = [Float](repeating: 0, count: T * N * H)
         var hidden = [Float](repeating: 0, count: T * N * H)
         let zeros = [Float](repeating: 0, count: N * H)
-        // W_hh^T packed once for all steps' products [N, H] x [H, 4H].
-        let packedHH = UnsafeMutablePointer<Float>.allocate(capacity: ocr_sgemm_packed_b_count(Int32(H), Int32(G)))
-        defer { packedHH.deallocate() }
-        ocr_sgemm_pack_b(1, Int32(H), Int32(G), weightHH.value, Int32(H), packedHH)
-        gates.withUnsafeMutableBufferPointer { gp in
-            cells.withUnsafeMutableBufferPointer { cp in
-                hidden.withUnsafeMutableBufferPointer { hp in
-                    zeros.withUnsafeBufferPointer { zero in
-                        for step in 0..<T {
-                            let t = reverse ? T - 1 - step : step
-                            let previous = reverse ? t + 1 : t - 1
-                            let hasPrevious = step > 0
-                            let cPrev = hasPrevious ? UnsafePointer(cp.baseAddress! + previous * N * H) : zero.baseAddress!
-                            let g = gp.baseAddress! + t * N * G
-                            // gates[t] += h_prev W_hh^T (nothing to add at the first step: h_prev = 0)
-                            if hasPrevious {
-                                ocr_sgemm_packed_b(Int32(N), Int32(G), Int32(H), hp.baseAddress! + previous * N * H,
-                                                   Int32(H), packedHH, 1, g, Int32(G))
-                            }
-                            let c = cp.baseAddress! + t * N * H, h = hp.baseAddress! + t * N * H
-                            for b in 0..<N {
-                                let row = g + b * G
-                                if t >= lengths[b] {
-                                    // Past the end: zero output and state (and gates, so backward sees zeros).
-                                    row.update(repeating: 0, count: G)
-                                    continue
+        packedHH.withUnsafeBufferPointer { whh in
+            gates.withUnsafeMutableBufferPointer { gp in
+                cells.withUnsafeMutableBufferPointer { cp in
+                    hidden.withUnsafeMutableBufferPointer { hp in
+                        zeros.withUnsafeBufferPointer { zero in
+                            for step in 0..<T {
+                                let t = reverse ? T - 1 - step : step
+                                let previous = reverse ? t + 1 : t - 1
+                                let hasPrevious = step > 0
+                                let cPrev = hasPrevious ? UnsafePointer(cp.baseAddress! + previous * N * H) : zero.baseAddress!
+                                let g = gp.baseAddress! + t * N * G
+                                // gates[t] += h_prev W_hh^T (nothing to add at the first step: h_prev = 0)
+                                if hasPrevious {
+                                    ocr_sgemm_packed_b(Int32(N), Int32(G), Int32(H), hp.baseAddress! + previous * N * H,
+                                                       Int32(H), whh.baseAddress!, 1, g, Int32(G))
                                 }
-                                ocr_vsigmoid(row, row, 2 * H)                   // i, f
-                                ocr_vtanh(row + 2 * H, row + 2 * H, H)          // g
-                                ocr_vsigmoid(row + 3 * H, row + 3 * H, H)       // o
-                                let cRow = c + b * H, hRow = h + b * H, cPrevRow = cPrev + b * H
-                                for j in 0..<H {
-                                    cRow[j] = row[H + j] * cPrevRow[j] + row[j] * row[2 * H + j]
+                                let c = cp.baseAddress! + t * N * H, h = hp.baseAddress! + t * N * H
+                                for b in 0..<N {
+                                    let row = g + b * G
+                                    if t >= lengths[b] {
+                                        // Past the end: zero output and state (and gates, so backward sees zeros).
+                                        row.update(repeating: 0, count: G)
+                                        continue
+                                    }
+                                    ocr_vsigmoid(row, row, 2 * H)                   // i, f
+                                    ocr_vtanh(row + 2 * H, row + 2 * H, H)          // g
+                                    ocr_vsigmoid(row + 3 * H, row + 3 * H, H)       // o
+                                    let cRow = c + b * H, hRow = h + b * H, cPrevRow = cPrev + b * H
+                                    for j in 0..<H {
+                                        cRow[j] = row[H + j] * cPrevRow[j] + row[j] * row[2 * H + j]
+                                    }
+                                    ocr_vtanh(cRow, hRow, H)
+                                    for j in 0..<H { hRow[j] *= row[3 * H + j] }
                                 }
-                                ocr_vtanh(cRow, hRow, H)
-                                for j in 0..<H { hRow[j] *= row[3 * H + j] }
                             }
                         }
                     }

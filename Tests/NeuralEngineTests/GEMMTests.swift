@@ -48,14 +48,15 @@ import Testing
         check(m: 2, n: 35, k: 30, ta: false, tb: true, alpha: 1, beta: 0.5, threads: 1)
     }
 
-    /// B packed once and A read in place (the LSTM recurrence): every row count up to and past
-    /// the 6-row block, partial 16-column panels, both B layouts, beta 0 and 1, both kernels.
+    /// B packed once (the LSTM weights): A read in place for every row count up to and past the
+    /// 6-row block, and the blocked path for many rows (several K slices and row blocks); partial
+    /// 16-column panels, both B layouts, beta 0 and 1, both kernels.
     @Test(arguments: [false, true])
     func packedBMatchesReference(portable: Bool) {
         ocr_sgemm_force_portable(portable ? 1 : 0)
         defer { ocr_sgemm_force_portable(0) }
         for (m, n, k) in [(1, 512, 128), (2, 16, 1), (3, 37, 64), (4, 48, 9), (5, 512, 256), (6, 20, 130), (7, 64, 5),
-                          (13, 100, 33), (32, 512, 128)] {
+                          (13, 100, 33), (32, 512, 128), (24, 40, 300), (130, 70, 257)] {
             for tb in [false, true] {
                 for beta: Float in [0, 1] {
                     var rng = SplitMix64(seed: UInt64(m * 100 + n + k))

@@ -18,9 +18,9 @@ void ocr_sgemm_reference(int trans_a, int trans_b, int m, int n, int k, float al
 size_t ocr_sgemm_packed_b_count(int k, int n);
 /// Packs op(B) (k x n; B is n x k when `trans_b`) once, for many products with the same B.
 void ocr_sgemm_pack_b(int trans_b, int k, int n, const float *b, int ldb, float *packed);
-/// C = A · B + beta · C with B packed by `ocr_sgemm_pack_b` and A (m x k, row-major) read in
-/// place: for the recurrences' many small products with one weight matrix. With beta == 0, C is
-/// not read.
+/// C = A · B + beta · C with B packed by `ocr_sgemm_pack_b` (for products with a fixed weight
+/// matrix: packed once, used by many calls). A is m x k, row-major; with a few rows (the
+/// recurrences' steps) it is read in place. With beta == 0, C is not read.
 void ocr_sgemm_packed_b(int m, int n, int k, const float *a, int lda, const float *packed, float beta,
                         float *c, int ldc);
 

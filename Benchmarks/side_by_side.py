@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Our inference speed next to ONNX Runtime's, measured alternately on the same shapes.
+
+The machines we run on are shared and their speed drifts by 2x within an hour, so single figures
+taken minutes apart cannot be compared. This alternates the two engines shape by shape for several
+rounds and reports each round's ratio and the medians.
+
+    /opt/peers/bin/python Benchmarks/side_by_side.py [--ocr .build/release/ocr] [--rounds 5]
+        [--threads 2] [--arch small]
+
+Needs torch, onnx and onnxruntime (see ../shared/PERFORMANCE.md); the network definition comes
+from ../shared/bench/peer_crnn_bench.py, so both engines run exactly the peers' architecture.
+"""
+import argparse, os, re, statistics, subprocess, sys, tempfile, time
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, '..', '..', 'shared', 'bench'))
+import peer_crnn_bench as peer  # noqa: E402
+import torch  # noqa: E402
+import onnxruntime as ort  # noqa: E402
+
+SHAPES = [(1, 32, 100), (1, 32, 800), (32, 32, 256)]
+
+
+def ours(binary, arch, b, h, w, threads):
+    out = subprocess.run([binary, 'bench', 'infer', '--arch', arch, '--batch', str(b), '--height', str(h),
+                          '--width', str(w), '--threads', str(threads), '--repeats', '20'],
+                         check=True, capture_output=True, text=True).stdout
+    return float(re.search(r'images_per_s=([0-9.]+)', out).group(1))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--ocr', default=os.path.join(here, '..', '.build', 'release', 'ocr'))
+    ap.add_argument('--rounds', type=int, default=5)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--arch', default='small')
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    m = peer.make(a.arch).eval()
+    path = os.path.join(tempfile.mkdtemp(), 'crnn.onnx')
+    torch.onnx.export(m, torch.randn(1, 1, 32, 100), path, input_names=['x'], output_names=['y'],
+                      dynamic_axes={'x': {0: 'b', 3: 'w'}, 'y': {0: 't', 1: 'b'}}, opset_version=17, dynamo=False)
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = a.threads
+    so.inter_op_num_threads = 1
+    session = ort.InferenceSession(path, so, providers=['CPUExecutionProvider'])
+    ratios = {s: [] for s in SHAPES}
+    for r in range(a.rounds):
+        for (b, h, w) in SHAPES:
+            x = torch.randn(b, 1, h, w).numpy()
+            t = peer.timeit(lambda: session.run(None, {'x': x}), 2.0)
+            theirs = b / t
+            mine = ours(a.ocr, a.arch, b, h, w, a.threads)
+            ratios[(b, h, w)].append(mine / theirs)
+            print(f"round {r + 1} {a.arch} {b}x{h}x{w} threads={a.threads}: ocr {mine:.1f} "
+                  f"onnxruntime {theirs:.1f} images/s, ratio {mine / theirs:.2f}", flush=True)
+    for (b, h, w), rs in ratios.items():
+        print(f"median ratio ocr/onnxruntime {a.arch} {b}x{h}x{w} threads={a.threads}: {statistics.median(rs):.2f} "
+              f"(rounds: {' '.join(f'{x:.2f}' for x in rs)})")
+
+
+if __name__ == '__main__':
+    main()
