@@ -130,7 +130,8 @@ static void microkernel_avx2(int kc, const float *apanel, const float *bpanel, i
 }
 #endif
 
-static int force_portable = 0;
+// Per thread, so a test forcing the portable path cannot change the kernels under another test.
+static _Thread_local int force_portable = 0;
 
 void ocr_sgemm_force_portable(int force) { force_portable = force; }
 

@@ -32,7 +32,8 @@ public enum CTCLoss {
                 losses.withUnsafeMutableBufferPointer { losses in
                     possible.withUnsafeMutableBufferPointer { possible in
                         let g = gradient.baseAddress!, l = losses.baseAddress!, ok = possible.baseAddress!
-                        Parallelism.forEach(min(batch, Parallelism.threads)) { worker in
+                        let workers = min(batch, Parallelism.threads)
+                        Parallelism.forEach(workers) { worker in
                             var b = worker
                             while b < batch {
                                 let (loss, fine) = sample(logits.baseAddress!, g, b: b, timeSteps: timeSteps,
@@ -40,7 +41,7 @@ public enum CTCLoss {
                                                           target: targets[b], scale: scales[b])
                                 l[b] = loss
                                 ok[b] = fine
-                                b += Parallelism.threads
+                                b += workers
                             }
                         }
                     }

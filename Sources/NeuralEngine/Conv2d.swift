@@ -60,8 +60,14 @@ public final class Conv2d: ParameterHolder {
         if let affine {
             for o in 0..<Cout { outputBias[o] = affine.scale[o] * outputBias[o] + affine.shift[o] }
         }
-        if !training && allowsWinograd && winogradApplies {
-            return winogradForward(x, batch: n, height: h, width: w, scale: affine?.scale, bias: outputBias, relu: relu)
+        if allowsWinograd && winogradApplies {
+            // In training the weights change every step: transform them afresh.
+            let packed = training ? Self.winogradPack(weight.value, scale: nil, outputs: Cout, inputs: inputChannels)
+                : winogradWeights.get(weights: weight.value, scale: affine?.scale) {
+                    Self.winogradPack(weight.value, scale: affine?.scale, outputs: Cout, inputs: inputChannels)
+                }
+            return Self.winogradConvolve(x, batch: n, channels: inputChannels, height: h, width: w, packed: packed,
+                                         outputChannels: Cout, bias: outputBias, relu: relu)
         }
         var y = [Float](repeating: 0, count: n * Cout * P)
         let (workers, gemmThreads) = split(batch: n)
@@ -113,9 +119,10 @@ public final class Conv2d: ParameterHolder {
 
     // MARK: Winograd
 
-    /// Whether inference may use Winograd F(4x4, 3x3) (3x3, stride 1, padding 1 layers with more
-    /// than one input channel): 4x fewer multiplies, results equal to the im2col path within
-    /// float rounding. On by default; tests and benchmarks turn it off to compare.
+    /// Whether Winograd F(4x4, 3x3) may compute the forward pass and the input gradient of 3x3,
+    /// stride-1, padding-1 layers with more than one input channel: 4x fewer multiplies, results
+    /// equal to the im2col path within float rounding. On by default; tests and benchmarks turn it
+    /// off to compare.
     public var allowsWinograd = true
 
     /// Tiles (4x4 outputs) per kernel call, at most: bounds the scratch memory (36 planes of them
@@ -129,21 +136,24 @@ public final class Conv2d: ParameterHolder {
     /// The transformed weights for the last (weights, scale) seen, shared by concurrent callers.
     private let winogradWeights = TransformedWeights()
 
-    private func winogradForward(_ x: [Float], batch n: Int, height h: Int, width w: Int, scale: [Float]?,
-                                 bias: [Float], relu: Bool) -> [Float] {
-        let cin = inputChannels, cout = outputChannels
-        let packed = winogradWeights.get(weights: weight.value, scale: scale) {
-            [Float](unsafeUninitializedCapacity: ocr_winograd_weights_count(Int32(cout), Int32(cin))) { buffer, count in
-                ocr_winograd_pack_weights(weight.value, scale, Int32(cout), Int32(cin), buffer.baseAddress!)
-                count = buffer.count
-            }
+    /// Weights [outputs, inputs, 3, 3], each output channel scaled by `scale`, transformed and packed.
+    private static func winogradPack(_ weights: [Float], scale: [Float]?, outputs: Int, inputs: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: ocr_winograd_weights_count(Int32(outputs), Int32(inputs))) { buffer, count in
+            ocr_winograd_pack_weights(weights, scale, Int32(outputs), Int32(inputs), buffer.baseAddress!)
+            count = buffer.count
         }
+    }
+
+    /// x: [N, cin, H, W] → [N, cout, H, W], a 3x3 padding-1 convolution with packed weights.
+    private static func winogradConvolve(_ x: [Float], batch n: Int, channels cin: Int, height h: Int, width w: Int,
+                                         packed: [Float], outputChannels cout: Int, bias: [Float]?,
+                                         relu: Bool) -> [Float] {
         // Enough chunks for every thread (a single line's deep layers have only tens of tiles), in
         // multiples of the microkernel's 16 columns.
         let total = n * ((h + 3) / 4) * ((w + 3) / 4), threads = Parallelism.threads
-        let chunk = min(Self.winogradChunk, max(16, ((total + threads - 1) / threads + 15) / 16 * 16))
+        let chunk = min(winogradChunk, max(16, ((total + threads - 1) / threads + 15) / 16 * 16))
         let chunks = (total + chunk - 1) / chunk
-        let workers = min(Parallelism.threads, chunks)
+        let workers = min(threads, chunks)
         let scratchCount = ocr_winograd_scratch_count(Int32(cin), Int32(cout), Int32(chunk))
         // Every output is written by the kernel.
         return [Float](unsafeUninitializedCapacity: n * cout * h * w) { y, count in
@@ -164,13 +174,33 @@ public final class Conv2d: ParameterHolder {
         }
     }
 
+    /// dx for dy [N, Cout, H, W]: the convolution of dy with the weights flipped in both axes and
+    /// with input and output channels swapped (W'[i][o][2-ky][2-kx] = W[o][i][ky][kx]).
+    private func winogradInputGradient(_ dy: [Float], batch n: Int, height h: Int, width w: Int) -> [Float] {
+        let cin = inputChannels, cout = outputChannels
+        var flipped = [Float](repeating: 0, count: cout * cin * 9)
+        weight.value.withUnsafeBufferPointer { wp in
+            for o in 0..<cout {
+                for i in 0..<cin {
+                    for k in 0..<9 { flipped[(i * cout + o) * 9 + 8 - k] = wp[(o * cin + i) * 9 + k] }
+                }
+            }
+        }
+        return Self.winogradConvolve(dy, batch: n, channels: cout, height: h, width: w,
+                                     packed: Self.winogradPack(flipped, scale: nil, outputs: cin, inputs: cout),
+                                     outputChannels: cin, bias: nil, relu: false)
+    }
+
     /// dy: [N, Cout, H', W'] → dx: [N, Cin, H, W]; accumulates dW and db.
     public func backward(_ dy: [Float]) -> [Float] {
         let (n, h, w) = inputShape
         let (oh, ow) = outputSize(height: h, width: w)
         let K = patchSize, P = oh * ow, Cout = outputChannels
         precondition(dy.count == n * Cout * P, "Conv2d backward: gradient is not [\(n), \(Cout), \(oh), \(ow)]")
-        var dx = [Float](repeating: 0, count: n * inputChannels * h * w)
+        // The input gradient by Winograd when it applies, else per sample through columns.
+        let winograd = allowsWinograd && winogradApplies
+        var dx = winograd ? winogradInputGradient(dy, batch: n, height: h, width: w)
+            : [Float](repeating: 0, count: n * inputChannels * h * w)
         let (workers, gemmThreads) = split(batch: n)
         // Each worker sums its samples' dW (and db) privately; the partial sums are added after.
         var partialWeight = [[Float]](repeating: [], count: workers)
@@ -182,7 +212,7 @@ public final class Conv2d: ParameterHolder {
                         partialBias.withUnsafeMutableBufferPointer { pb in
                             Parallelism.forEach(workers) { worker in
                                 var columns = [Float](repeating: 0, count: K * P)
-                                var dColumns = [Float](repeating: 0, count: K * P)
+                                var dColumns = [Float](repeating: 0, count: winograd ? 0 : K * P)
                                 var dW = [Float](repeating: 0, count: Cout * K)
                                 var db = [Float](repeating: 0, count: Cout)
                                 for sample in Swift.stride(from: worker, to: n, by: workers) {
@@ -192,10 +222,12 @@ public final class Conv2d: ParameterHolder {
                                     // y = W · cols + b  ⇒  dW += dy · colsᵀ,  dcols = Wᵀ · dy,  db += Σ_p dy
                                     sgemm(transposeB: true, m: Cout, n: K, k: P, g, lda: P, columns, ldb: P,
                                           beta: 1, &dW, ldc: K, threads: gemmThreads)
-                                    sgemm(transposeA: true, m: K, n: P, k: Cout, weight.value, lda: K, g, ldb: P,
-                                          &dColumns, ldc: P, threads: gemmThreads)
-                                    col2im(dColumns, h: h, w: w, oh: oh, ow: ow,
-                                           into: dxp.baseAddress! + sample * inputChannels * h * w)
+                                    if !winograd {
+                                        sgemm(transposeA: true, m: K, n: P, k: Cout, weight.value, lda: K, g, ldb: P,
+                                              &dColumns, ldc: P, threads: gemmThreads)
+                                        col2im(dColumns, h: h, w: w, oh: oh, ow: ow,
+                                               into: dxp.baseAddress! + sample * inputChannels * h * w)
+                                    }
                                     for c in 0..<Cout {
                                         var s: Float = 0
                                         for p in 0..<P { s += g[c * P + p] }

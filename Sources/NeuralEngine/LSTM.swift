@@ -144,7 +144,8 @@ public final class LSTMDirection: ParameterHolder {
             cells.withUnsafeBufferPointer { cp in
                 dGates.withUnsafeMutableBufferPointer { dgp in
                     dOutput.withUnsafeBufferPointer { dop in
-                        weightHH.value.withUnsafeBufferPointer { whh in
+                        // W_hh packed once for all steps' products [N, 4H] x [4H, H].
+                        packB(transposed: false, k: G, n: H, weightHH.value, ldb: H).withUnsafeBufferPointer { whh in
                             for step in stride(from: T - 1, through: 0, by: -1) {
                                 let t = reverse ? T - 1 - step : step
                                 let previous = reverse ? t + 1 : t - 1
@@ -179,7 +180,8 @@ public final class LSTMDirection: ParameterHolder {
                                 }
                                 // gates += h_prev W_hh^T  ⇒  dh_prev = dGates W_hh
                                 if hasPrevious {
-                                    sgemm(m: N, n: H, k: G, dg, lda: G, whh.baseAddress!, ldb: H, dhRecurrent, ldc: H, threads: threads ?? Parallelism.threads)
+                                    sgemm(m: N, n: H, k: G, dg, lda: G, packedB: whh.baseAddress!, beta: 0, dhRecurrent, ldc: H,
+                                          threads: threads ?? Parallelism.threads)
                                 }
                             }
                         }

@@ -4,14 +4,34 @@ import Dispatch
 public enum Parallelism {
     nonisolated(unsafe) private static var configured = 0
 
-    /// The thread count: `OCR_THREADS` if set, else the number of active cores, unless set.
+    /// The thread count: `OCR_THREADS` if set, else the number of active cores, unless set (or
+    /// overridden on the calling thread by ``withThreads(_:_:)``).
     public static var threads: Int {
-        get { configured > 0 ? configured : defaultThreads }
+        get {
+            if let value = pthread_getspecific(overrideKey) { return Int(bitPattern: value) }
+            return configured > 0 ? configured : defaultThreads
+        }
         set {
             precondition(newValue >= 1, "thread count must be at least 1, got \(newValue)")
             configured = newValue
         }
     }
+
+    /// Runs `body` with `count` as the thread count the calling thread sees; other threads are
+    /// unaffected (tests running side by side each set their own).
+    public static func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        precondition(count >= 1, "thread count must be at least 1, got \(count)")
+        let saved = pthread_getspecific(overrideKey)
+        pthread_setspecific(overrideKey, UnsafeRawPointer(bitPattern: count))
+        defer { pthread_setspecific(overrideKey, saved) }
+        return try body()
+    }
+
+    private static let overrideKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 
     static let defaultThreads: Int = {
         if let text = getenvString("OCR_THREADS"), let n = Int(text), n >= 1 { return n }

@@ -31,7 +31,7 @@ enum BenchCommand: Command {
           --batch <int>           Images per batch (default 32).
           --height, --width <int> Image size (default 32 x 256).
           --threads <int>         Threads (default: the number of cores).
-          --conv <name>           3x3 convolutions at inference: winograd (default) or im2col.
+          --conv <name>           3x3 convolutions: winograd (default) or im2col.
           --repeats <int>         Timed runs (default 10).
           -h, --help              Show this help.
         """
@@ -118,7 +118,7 @@ enum BenchCommand: Command {
             adam.update()
         }
         print("bench train arch=\(network.architecture.name) batch=\(batch) height=\(height) width=\(width) "
-              + "threads=\(threads) samples_per_s=\(format(Double(batch) / seconds))")
+              + "threads=\(threads) conv=\(network.allowsWinograd ? "winograd" : "im2col") samples_per_s=\(format(Double(batch) / seconds))")
     }
 
     /// The median wall time of `repeats` runs of `body`, after one untimed warm-up run.

@@ -32,11 +32,8 @@ import CKernels
                           padding: config.2, bias: config.3, rng: &rng)
         let n = 3, h = 6, w = 7
         var x = randomValues(n * 3 * h * w, seed: 32)
-        let savedThreads = Parallelism.threads
-        defer { Parallelism.threads = savedThreads }
         for threads in [1, 2] {
-            Parallelism.threads = threads
-            let y = conv.forward(x, batch: n, height: h, width: w, training: false)
+            let y = Parallelism.withThreads(threads) { conv.forward(x, batch: n, height: h, width: w, training: false) }
             let want = referenceConv(conv, x, n: n, h: h, w: w)
             #expect(zip(y, want).allSatisfy { abs($0 - $1) < 1e-5 })
         }
@@ -58,7 +55,8 @@ import CKernels
                                  (1, 2, 1, 1, 1)]
 
     /// Winograd F(4x4, 3x3) equals the im2col path (and the direct reference), with and without
-    /// a folded affine and ReLU, on the AVX2 and the portable kernels, on 1 and 2 threads.
+    /// a folded affine and ReLU, in training (forward and input gradient), on the AVX2 and the
+    /// portable kernels, on 1 and 2 threads.
     @Test(arguments: winogradShapes)
     func winogradEqualsIm2col(shape: (Int, Int, Int, Int, Int)) {
         let (n, cin, cout, h, w) = shape
@@ -69,12 +67,11 @@ import CKernels
         let affine = (scale: randomValues(cout, seed: 43), shift: randomValues(cout, seed: 44))
         let want = referenceConv(conv, x, n: n, h: h, w: w)
         let magnitude = want.map(abs).max()!
-        let savedThreads = Parallelism.threads
-        defer { Parallelism.threads = savedThreads; ocr_sgemm_force_portable(0) }
-        for portable in [false, true] {
+        defer { ocr_sgemm_force_portable(0) }
+        // The portable kernels are forced on this thread only, so they run on one.
+        for (portable, threads) in [(false, 1), (false, 2), (true, 1)] {
             ocr_sgemm_force_portable(portable ? 1 : 0)
-            for threads in [1, 2] {
-                Parallelism.threads = threads
+            Parallelism.withThreads(threads) {
                 conv.allowsWinograd = true
                 let plain = conv.forward(x, batch: n, height: h, width: w, training: false)
                 let fused = conv.forward(x, batch: n, height: h, width: w, training: false, affine: affine, relu: true)
@@ -83,6 +80,20 @@ import CKernels
                 #expect(zip(plain, want).allSatisfy { abs($0 - $1) <= 1e-5 * magnitude },
                         "portable \(portable), \(threads) threads: \(zip(plain, want).map { abs($0 - $1) }.max()!)")
                 #expect(zip(fused, fusedIm2col).allSatisfy { abs($0 - $1) <= 1e-5 * magnitude })
+                // Training: the forward pass and the input gradient (a convolution with flipped weights).
+                let dy = randomValues(n * cout * h * w, seed: 47)
+                var results = [(y: [Float], dx: [Float], dW: [Float])]()
+                for winograd in [true, false] {
+                    conv.allowsWinograd = winograd
+                    conv.weight.zeroGradient()
+                    let y = conv.forward(x, batch: n, height: h, width: w, training: true)
+                    results.append((y, conv.backward(dy), conv.weight.gradient))
+                }
+                conv.allowsWinograd = true
+                let dxMagnitude = results[1].dx.map(abs).max()!
+                #expect(zip(results[0].y, results[1].y).allSatisfy { abs($0 - $1) <= 1e-5 * magnitude })
+                #expect(zip(results[0].dx, results[1].dx).allSatisfy { abs($0 - $1) <= 1e-5 * dxMagnitude })
+                #expect(results[0].dW == results[1].dW)
             }
         }
     }

@@ -27,7 +27,7 @@ void ocr_sgemm_packed_b(int m, int n, int k, const float *a, int lda, const floa
 /// Which microkernel `ocr_sgemm` uses: "avx2+fma" or "portable".
 const char *ocr_sgemm_kernel_name(void);
 
-/// Forces the portable microkernel (for testing it on machines that have AVX2).
+/// Forces the portable microkernel on the calling thread (for testing it on machines that have AVX2).
 void ocr_sgemm_force_portable(int force);
 
 /// y[i] = exp(x[i]), y may equal x. Relative error below 2e-7 for x in [-87, 88].
