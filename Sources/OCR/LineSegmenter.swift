@@ -57,8 +57,9 @@ public struct LineSegmenter: Sendable {
         // Profile along the slope: row r holds the pixels with y + x·slope ≈ r (shifted to ≥ 0).
         let shift = slope < 0 ? Int((-slope * Float(image.width)).rounded(.up)) : 0
         let rows = image.height + Int((abs(slope) * Float(image.width)).rounded(.up)) + 1
+        let q = Self.fixedPoint(slope)
         var profile = [Int](repeating: 0, count: rows)
-        for i in xs.indices { profile[Self.row(xs[i], ys[i], slope, shift)] += 1 }
+        for i in xs.indices { profile[Self.row(xs[i], ys[i], q, shift)] += 1 }
         var bands = Self.bands(profile, minimum: 1)
         bands = mergeSlivers(bands)
         guard bands.count > 1 else { return whole }
@@ -67,7 +68,7 @@ public struct LineSegmenter: Sendable {
         for (b, band) in bands.enumerated() { for r in band { bandOfRow[r] = b } }
         var boxes = [(minX: Int, maxX: Int, minY: Int, maxY: Int)](repeating: (Int.max, -1, Int.max, -1), count: bands.count)
         for i in xs.indices {
-            let b = bandOfRow[Self.row(xs[i], ys[i], slope, shift)]
+            let b = bandOfRow[Self.row(xs[i], ys[i], q, shift)]
             guard b >= 0 else { continue }
             let x = Int(xs[i]), y = Int(ys[i])
             boxes[b] = (min(boxes[b].minX, x), max(boxes[b].maxX, x), min(boxes[b].minY, y), max(boxes[b].maxY, y))
@@ -79,9 +80,10 @@ public struct LineSegmenter: Sendable {
             let r0 = band.lowerBound - margin, r1 = band.upperBound + margin
             var line = GrayImage(width: x1 - x0, height: r1 - r0, value: paper)
             for x in x0..<x1 {
-                let offset = Float(x) * slope - Float(shift)
+                // The inverse of `row`: pixel (x, y) sits in row r.
+                let offset = Self.row(Int32(x), 0, q, shift)
                 for r in r0..<r1 {
-                    let y = Int((Float(r) - offset).rounded())
+                    let y = r - offset
                     if y >= 0 && y < image.height { line[x - x0, r - r0] = image[x, y] }
                 }
             }
@@ -91,9 +93,14 @@ public struct LineSegmenter: Sendable {
         return out.isEmpty ? whole : out
     }
 
-    static func row(_ x: Int32, _ y: Int32, _ slope: Float, _ shift: Int) -> Int {
-        Int(y) + Int((Float(x) * slope).rounded()) + shift
+    /// The row of the sheared profile that pixel (x, y) falls in: y + round(x · slope) + shift,
+    /// with the slope in 16.16 fixed point (`fixedPoint`), so the inner loops stay in integers.
+    @inline(__always)
+    static func row(_ x: Int32, _ y: Int32, _ q: Int, _ shift: Int) -> Int {
+        Int(y) &+ ((Int(x) &* q &+ 32768) >> 16) &+ shift
     }
+
+    static func fixedPoint(_ slope: Float) -> Int { Int((slope * 65536).rounded()) }
 
     /// The slope (tan of the angle) within ±maxSkewDegrees whose profile has the largest sum of
     /// squared bin counts (text lines lined up with the rows give tall narrow peaks): first in
@@ -105,9 +112,16 @@ public struct LineSegmenter: Sendable {
         var profile = [Int](repeating: 0, count: height + 2 * reach + 2)
         let sample = max(1, xs.count / 4000)
         func score(_ slope: Float) -> Int {
-            for i in profile.indices { profile[i] = 0 }
-            for i in stride(from: 0, to: xs.count, by: sample) { profile[Self.row(xs[i], ys[i], slope, reach)] += 1 }
-            return profile.reduce(0) { $0 + $1 * $1 }
+            let q = Self.fixedPoint(slope)
+            return profile.withUnsafeMutableBufferPointer { bins in
+                bins.update(repeating: 0)
+                xs.withUnsafeBufferPointer { xp in
+                    ys.withUnsafeBufferPointer { yp in
+                        for i in stride(from: 0, to: xp.count, by: sample) { bins[Self.row(xp[i], yp[i], q, reach)] &+= 1 }
+                    }
+                }
+                return bins.reduce(0) { $0 &+ $1 &* $1 }
+            }
         }
         var best: (slope: Float, score: Int) = (0, score(0))
         func consider(_ slope: Float) {

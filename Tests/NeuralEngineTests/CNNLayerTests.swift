@@ -98,6 +98,24 @@ import CKernels
         }
     }
 
+    /// The direct convolution (layers with at most 16 inputs per output, such as the first)
+    /// equals the reference over several 32-column blocks and a partial one, on both kernels.
+    @Test(arguments: [(1, 16, 3, 1), (2, 5, 2, 0), (1, 3, 4, 2)])
+    func directConvolutionMatchesReference(config: (Int, Int, Int, Int)) {
+        let (cin, cout, k, p) = config
+        var rng = SplitMix64(seed: 48)
+        let conv = Conv2d(inputChannels: cin, outputChannels: cout, kernelSize: (k, k), padding: (p, p), rng: &rng)
+        let n = 2, h = 9, w = 75
+        let x = randomValues(n * cin * h * w, seed: 49)
+        let want = referenceConv(conv, x, n: n, h: h, w: w)
+        defer { ocr_sgemm_force_portable(0) }
+        for portable in [false, true] {
+            ocr_sgemm_force_portable(portable ? 1 : 0)
+            let y = Parallelism.withThreads(1) { conv.forward(x, batch: n, height: h, width: w, training: false) }
+            #expect(zip(y, want).allSatisfy { abs($0 - $1) < 1e-5 }, "portable \(portable)")
+        }
+    }
+
     /// New weights (a training step, a loaded model) replace the cached transformed ones.
     @Test func winogradFollowsWeightChanges() {
         var rng = SplitMix64(seed: 45)
