@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Our inference speed next to ONNX Runtime's, measured alternately on the same shapes.
+"""Our speed next to the peers', measured alternately on the same work: inference against ONNX
+Runtime, and with --train, training (CTC + Adam, batch 32 x 32 x 256) against PyTorch.
 
 The machines we run on are shared and their speed drifts by 2x within an hour, so single figures
 taken minutes apart cannot be compared. This alternates the two engines shape by shape for several
 rounds and reports each round's ratio and the medians.
 
     /opt/peers/bin/python Benchmarks/side_by_side.py [--ocr .build/release/ocr] [--rounds 5]
-        [--threads 2] [--arch small]
+        [--threads 2] [--arch small] [--train]
 
 Needs torch, onnx and onnxruntime (see ../shared/PERFORMANCE.md); the network definition comes
 from ../shared/bench/peer_crnn_bench.py, so both engines run exactly the peers' architecture.
@@ -29,15 +30,57 @@ def ours(binary, arch, b, h, w, threads):
     return float(re.search(r'images_per_s=([0-9.]+)', out).group(1))
 
 
+def ours_train(binary, arch, threads):
+    out = subprocess.run([binary, 'bench', 'train', '--arch', arch, '--threads', str(threads), '--repeats', '5'],
+                         check=True, capture_output=True, text=True).stdout
+    return float(re.search(r'samples_per_s=([0-9.]+)', out).group(1))
+
+
+def pytorch_train_step(arch):
+    """The peers' training step (peer_crnn_bench.py): batch 32 x 32 x 256, 20 labels each."""
+    m = peer.make(arch).train()
+    opt = torch.optim.Adam(m.parameters(), 1e-3)
+    ctc = torch.nn.CTCLoss(zero_infinity=True)
+    b, h, w = 32, 32, 256
+    x = torch.randn(b, 1, h, w)
+    tgt = torch.randint(1, peer.NCLASS, (b, 20))
+    tl = torch.full((b,), 20, dtype=torch.long)
+
+    def step():
+        opt.zero_grad()
+        y = m(x).log_softmax(2)
+        il = torch.full((b,), y.shape[0], dtype=torch.long)
+        ctc(y, tgt, il, tl).backward()
+        opt.step()
+    return step
+
+
+def compare_training(a):
+    step = pytorch_train_step(a.arch)
+    ratios = []
+    for r in range(a.rounds):
+        theirs = 32 / peer.timeit(step, 5.0)
+        mine = ours_train(a.ocr, a.arch, a.threads)
+        ratios.append(mine / theirs)
+        print(f"round {r + 1} {a.arch} train 32x32x256 threads={a.threads}: ocr {mine:.1f} pytorch {theirs:.1f} "
+              f"samples/s, ratio {mine / theirs:.2f}", flush=True)
+    print(f"median ratio ocr/pytorch {a.arch} train threads={a.threads}: {statistics.median(ratios):.2f} "
+          f"(rounds: {' '.join(f'{x:.2f}' for x in ratios)})")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ocr', default=os.path.join(here, '..', '.build', 'release', 'ocr'))
     ap.add_argument('--rounds', type=int, default=5)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--arch', default='small')
+    ap.add_argument('--train', action='store_true', help='compare training with PyTorch instead')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
+    if a.train:
+        compare_training(a)
+        return
     m = peer.make(a.arch).eval()
     path = os.path.join(tempfile.mkdtemp(), 'crnn.onnx')
     torch.onnx.export(m, torch.randn(1, 1, 32, 100), path, input_names=['x'], output_names=['y'],

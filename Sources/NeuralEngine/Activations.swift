@@ -12,7 +12,8 @@ public func reluBackward(_ dy: inout [Float], output y: [Float]) {
     precondition(dy.count == y.count)
     dy.withUnsafeMutableBufferPointer { d in
         y.withUnsafeBufferPointer { y in
-            for i in 0..<d.count where !(y[i] > 0) { d[i] = 0 }
+            // Branch-free, so it vectorizes.
+            for i in 0..<d.count { d[i] = y[i] > 0 ? d[i] : 0 }
         }
     }
 }

@@ -27,88 +27,110 @@ public final class BatchNorm2d: ParameterHolder {
 
     public var parameters: [Parameter] { [weight, bias] }
 
-    /// x: [N, C, plane] → y, same shape.
+    /// x: [N, C, plane] → y, same shape. Channels are spread over the threads.
     public func forward(_ x: [Float], batch n: Int, plane: Int, training: Bool) -> [Float] {
         precondition(x.count == n * channels * plane, "BatchNorm2d: input is not [\(n), \(channels), \(plane)]")
-        var y = [Float](repeating: 0, count: x.count)
-        let count = n * plane
+        let C = channels, count = n * plane
         var mean = runningMean, invStd = runningVariance.map { 1 / ($0 + epsilon).squareRoot() }
         if training {
-            for c in 0..<channels {
-                var sum = 0.0, squares = 0.0
-                x.withUnsafeBufferPointer { xp in
-                    for s in 0..<n {
-                        let base = (s * channels + c) * plane
-                        var partial: Float = 0
-                        for p in 0..<plane { partial += xp[base &+ p] }
-                        sum += Double(partial)
-                    }
-                    let m = Float(sum / Double(count))
-                    for s in 0..<n {
-                        let base = (s * channels + c) * plane
-                        var partial: Float = 0
-                        for p in 0..<plane { let d = xp[base &+ p] - m; partial += d * d }
-                        squares += Double(partial)
-                    }
-                }
-                let m = sum / Double(count)
-                let variance = squares / Double(count)
-                mean[c] = Float(m)
-                invStd[c] = Float(1 / (variance + Double(epsilon)).squareRoot())
-                let unbiased = count > 1 ? squares / Double(count - 1) : variance
-                runningMean[c] = (1 - momentum) * runningMean[c] + momentum * Float(m)
-                runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * Float(unbiased)
-            }
-            inverseStd = invStd
+            normalized = [Float](repeating: 0, count: x.count)
             shape = (n, plane)
         }
-        if training { normalized = [Float](repeating: 0, count: x.count) }
+        var y = [Float](repeating: 0, count: x.count)
+        let (eps, momentum) = (Double(epsilon), self.momentum)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 normalized.withUnsafeMutableBufferPointer { np in
-                    for s in 0..<n {
-                        for c in 0..<channels {
-                            let base = (s * channels + c) * plane
-                            let m = mean[c], k = invStd[c], g = weight.value[c], b = bias.value[c]
-                            for p in 0..<plane {
-                                let xhat = (xp[base &+ p] - m) * k
-                                if training { np[base &+ p] = xhat }
-                                yp[base &+ p] = g * xhat + b
+                    mean.withUnsafeMutableBufferPointer { meanp in
+                        invStd.withUnsafeMutableBufferPointer { invp in
+                            runningMean.withUnsafeMutableBufferPointer { rmp in
+                                runningVariance.withUnsafeMutableBufferPointer { rvp in
+                                    let workers = min(Parallelism.threads, C)
+                                    Parallelism.forEach(workers) { worker in
+                                        for c in Swift.stride(from: worker, to: C, by: workers) {
+                                            if training {
+                                                // The batch's mean and (biased) variance; per-plane partial
+                                                // sums in Float, the total in Double.
+                                                var sum = 0.0, squares = 0.0
+                                                for s in 0..<n { sum += Double(vectorSum(xp.baseAddress! + (s * C + c) * plane, plane)) }
+                                                let m = Float(sum / Double(count))
+                                                for s in 0..<n {
+                                                    squares += Double(vectorSquaredDistance(xp.baseAddress! + (s * C + c) * plane, plane, from: m))
+                                                }
+                                                let variance = squares / Double(count)
+                                                meanp[c] = m
+                                                invp[c] = Float(1 / (variance + eps).squareRoot())
+                                                let unbiased = count > 1 ? squares / Double(count - 1) : variance
+                                                rmp[c] = (1 - momentum) * rmp[c] + momentum * m
+                                                rvp[c] = (1 - momentum) * rvp[c] + momentum * Float(unbiased)
+                                            }
+                                            let m = meanp[c], k = invp[c], g = weight.value[c], b = bias.value[c]
+                                            for s in 0..<n {
+                                                let base = (s * C + c) * plane
+                                                let xs = xp.baseAddress! + base, ys = yp.baseAddress! + base
+                                                if training {
+                                                    let ns = np.baseAddress! + base
+                                                    for p in 0..<plane {
+                                                        let xhat = (xs[p] - m) * k
+                                                        ns[p] = xhat
+                                                        ys[p] = g * xhat + b
+                                                    }
+                                                } else {
+                                                    for p in 0..<plane { ys[p] = g * ((xs[p] - m) * k) + b }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        if training { inverseStd = invStd }
         return y
     }
 
     /// dy → dx, accumulating dγ and dβ (batch statistics, as used in training).
     public func backward(_ dy: [Float]) -> [Float] {
-        let (n, plane) = shape
-        precondition(dy.count == n * channels * plane, "BatchNorm2d backward: wrong gradient size")
+        let (n, plane) = shape, C = channels
+        precondition(dy.count == n * C * plane, "BatchNorm2d backward: wrong gradient size")
         let count = Float(n * plane)
         var dx = [Float](repeating: 0, count: dy.count)
-        for c in 0..<channels {
-            // y = γ x̂ + β  ⇒  dβ = Σ dy,  dγ = Σ dy x̂
-            var sumDy: Float = 0, sumDyXhat: Float = 0
-            for s in 0..<n {
-                let base = (s * channels + c) * plane
-                for p in 0..<plane {
-                    sumDy += dy[base + p]
-                    sumDyXhat += dy[base + p] * normalized[base + p]
+        var sums = [Float](repeating: 0, count: 2 * C)  // Σ dy, Σ dy x̂ per channel
+        dy.withUnsafeBufferPointer { dyp in
+            normalized.withUnsafeBufferPointer { np in
+                dx.withUnsafeMutableBufferPointer { dxp in
+                    sums.withUnsafeMutableBufferPointer { sp in
+                        let workers = min(Parallelism.threads, C)
+                        Parallelism.forEach(workers) { worker in
+                            for c in Swift.stride(from: worker, to: C, by: workers) {
+                                // y = γ x̂ + β  ⇒  dβ = Σ dy,  dγ = Σ dy x̂
+                                var sumDy: Float = 0, sumDyXhat: Float = 0
+                                for s in 0..<n {
+                                    let base = (s * C + c) * plane
+                                    sumDy += vectorSum(dyp.baseAddress! + base, plane)
+                                    sumDyXhat += vectorDot(dyp.baseAddress! + base, np.baseAddress! + base, plane)
+                                }
+                                sp[c] = sumDy
+                                sp[C + c] = sumDyXhat
+                                // x̂ = (x - μ)/σ with μ, σ from the batch  ⇒  dx = γ/(σ M) (M dy - Σ dy - x̂ Σ dy x̂)
+                                let scale = weight.value[c] * inverseStd[c] / count
+                                for s in 0..<n {
+                                    let base = (s * C + c) * plane
+                                    let d = dyp.baseAddress! + base, xhat = np.baseAddress! + base, out = dxp.baseAddress! + base
+                                    for p in 0..<plane { out[p] = scale * (count * d[p] - sumDy - xhat[p] * sumDyXhat) }
+                                }
+                            }
+                        }
+                    }
                 }
             }
-            bias.gradient[c] += sumDy
-            weight.gradient[c] += sumDyXhat
-            // x̂ = (x - μ)/σ with μ, σ from the batch  ⇒  dx = γ/(σ M) (M dy - Σ dy - x̂ Σ dy x̂)
-            let scale = weight.value[c] * inverseStd[c] / count
-            for s in 0..<n {
-                let base = (s * channels + c) * plane
-                for p in 0..<plane {
-                    dx[base + p] = scale * (count * dy[base + p] - sumDy - normalized[base + p] * sumDyXhat)
-                }
-            }
+        }
+        for c in 0..<C {
+            bias.gradient[c] += sums[c]
+            weight.gradient[c] += sums[C + c]
         }
         return dx
     }
@@ -119,4 +141,48 @@ public final class BatchNorm2d: ParameterHolder {
         let shift = (0..<channels).map { bias.value[$0] - runningMean[$0] * scale[$0] }
         return (scale, shift)
     }
+}
+
+// Reductions 8 lanes at a time (independent partial sums, so they are not one long chain of
+// dependent adds); plain `+` and `*`, which need no FMA hardware.
+
+/// Σ x[0..<count].
+@inline(__always)
+func vectorSum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
+    var acc = SIMD8<Float>(), i = 0
+    while i &+ 8 <= count {
+        acc += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        i &+= 8
+    }
+    var total = acc.sum()
+    while i < count { total += x[i]; i &+= 1 }
+    return total
+}
+
+/// Σ a[i] · b[i] over 0..<count.
+@inline(__always)
+func vectorDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+    var acc = SIMD8<Float>(), i = 0
+    while i &+ 8 <= count {
+        acc += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+        i &+= 8
+    }
+    var total = acc.sum()
+    while i < count { total += a[i] * b[i]; i &+= 1 }
+    return total
+}
+
+/// Σ (x[i] - m)² over 0..<count.
+@inline(__always)
+func vectorSquaredDistance(_ x: UnsafePointer<Float>, _ count: Int, from m: Float) -> Float {
+    var acc = SIMD8<Float>(), i = 0
+    let mean = SIMD8<Float>(repeating: m)
+    while i &+ 8 <= count {
+        let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - mean
+        acc += d * d
+        i &+= 8
+    }
+    var total = acc.sum()
+    while i < count { let d = x[i] - m; total += d * d; i &+= 1 }
+    return total
 }
