@@ -41,25 +41,33 @@ size_t ocr_winograd_weights_count(int cout, int cin) {
     return (size_t)POINTS * round_up(cout, OCR_MR) * cin;
 }
 
+// t = G k for a 3-vector k: the kernel at the points 0, ±1, ±2 and ∞ (with Winograd's scaling).
+static void kernel_points(float k0, float k1, float k2, float t[6]) {
+    const float sixth = 1.0f / 6, twelfth = 1.0f / 12, twentyfourth = 1.0f / 24;
+    t[0] = 0.25f * k0;
+    t[1] = -sixth * (k0 + k1 + k2);
+    t[2] = -sixth * (k0 - k1 + k2);
+    t[3] = twentyfourth * k0 + twelfth * k1 + sixth * k2;
+    t[4] = twentyfourth * k0 - twelfth * k1 + sixth * k2;
+    t[5] = k2;
+}
+
 void ocr_winograd_pack_weights(const float *weight, const float *scale, int cout, int cin, float *packed) {
-    static const double g[6][3] = {
-        {1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-        {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
     int cout_pad = round_up(cout, OCR_MR);
     memset(packed, 0, ocr_winograd_weights_count(cout, cin) * sizeof(float));
     for (int o = 0; o < cout; o++) {
-        double s = scale ? scale[o] : 1;
+        float s = scale ? scale[o] : 1;
         for (int i = 0; i < cin; i++) {
             const float *k = weight + ((size_t)o * cin + i) * 9;
-            double t[6][3], u[6][6];
-            for (int a = 0; a < 6; a++)
-                for (int j = 0; j < 3; j++) t[a][j] = g[a][0] * k[j] + g[a][1] * k[3 + j] + g[a][2] * k[6 + j];
-            for (int a = 0; a < 6; a++)
-                for (int b = 0; b < 6; b++) u[a][b] = t[a][0] * g[b][0] + t[a][1] * g[b][1] + t[a][2] * g[b][2];
+            // U = G g Gᵀ: G down the kernel's columns, then along the rows.
+            float t[3][6], u[6];
+            for (int j = 0; j < 3; j++) kernel_points(s * k[j], s * k[3 + j], s * k[6 + j], t[j]);
             // Point e's matrix [cout_pad, cin] as MR-row panels: panel o/MR, row o%MR, column i.
-            for (int e = 0; e < POINTS; e++)
-                packed[(size_t)e * cout_pad * cin + (size_t)(o / OCR_MR) * OCR_MR * cin + (size_t)i * OCR_MR + o % OCR_MR] =
-                    (float)(s * u[e / 6][e % 6]);
+            float *dst = packed + (size_t)(o / OCR_MR) * OCR_MR * cin + (size_t)i * OCR_MR + o % OCR_MR;
+            for (int a = 0; a < 6; a++) {
+                kernel_points(t[0][a], t[1][a], t[2][a], u);
+                for (int b = 0; b < 6; b++) dst[(size_t)(a * 6 + b) * cout_pad * cin] = u[b];
+            }
         }
     }
 }

@@ -35,7 +35,11 @@ public final class Parameter {
     /// Uniform in [-bound, bound], PyTorch's default for Linear, Conv2d and LSTM with bound 1/sqrt(fan_in).
     public convenience init(_ name: String, shape: [Int], uniformBound bound: Float, rng: inout SplitMix64) {
         let count = shape.reduce(1, *)
-        self.init(name, shape: shape, value: (0..<count).map { _ in (rng.nextFloat() * 2 - 1) * bound })
+        let value = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count { buffer[i] = (rng.nextFloat() * 2 - 1) * bound }
+            initialized = count
+        }
+        self.init(name, shape: shape, value: value)
     }
 
     public func zeroGradient() {

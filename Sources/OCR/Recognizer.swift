@@ -70,7 +70,7 @@ public final class Recognizer: @unchecked Sendable {
     /// Lines recognized together in one network pass (grouped by width).
     public let batchSize: Int
     /// At most this many columns (lines × the widest, at network height) in one network pass.
-    public let columnBudget = 8192
+    public let columnBudget = 4096
     private let allowedClasses: Set<Int>?
 
     /// A recognizer for `model`.
