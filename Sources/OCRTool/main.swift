@@ -1,3 +1,5 @@
+import NeuralEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -26,6 +28,8 @@ let rootHelp = """
 func main() -> Int32 {
     // Line-buffered output, so progress reaches a log file as it happens.
     setvbuf(stdout, nil, _IOLBF, 0)
+    // Large freed buffers stay in the heap for the next pass (see keepFreedBuffers).
+    Parallelism.keepFreedBuffers()
     let args = Array(CommandLine.arguments.dropFirst())
     guard let first = args.first else {
         printError(rootHelp)

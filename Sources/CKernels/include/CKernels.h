@@ -62,4 +62,8 @@ size_t ocr_winograd_scratch_count(int cin, int cout, int tiles);
 void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *packed, int cout, const float *bias,
                           int relu, float *y, long begin, long end, float *scratch);
 
+/// Makes glibc's malloc keep large freed buffers for reuse instead of unmapping them (and mapping
+/// and page-faulting new ones on the next pass). Returns 1 when applied, 0 elsewhere.
+int ocr_keep_freed_buffers(void);
+
 #endif
