@@ -67,7 +67,7 @@ static void pack_b(float *packed, const float *b, int ldb, int trans, int p0, in
     }
 }
 
-typedef ocr_microkernel_fn microkernel_fn;
+typedef ocr_microkernel_fn microkernel_fn;  // shorter, in this file
 
 static void store_tile(const float *tile, float *c, int ldc, int rows, int cols, float alpha, float beta);
 
@@ -134,6 +134,8 @@ static void microkernel_avx2(int kc, const float *apanel, const float *bpanel, i
 static _Thread_local int force_portable = 0;
 
 void ocr_sgemm_force_portable(int force) { force_portable = force; }
+
+int ocr_sgemm_portable_forced(void) { return force_portable; }
 
 ocr_microkernel_fn ocr_choose_microkernel(void) {
 #ifdef OCR_X86

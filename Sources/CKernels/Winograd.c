@@ -273,8 +273,9 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
     int nt = (int)(end - begin), tp = row_stride(nt), columns = round_up(nt, OCR_NR);
     int cout_pad = round_up(cout, OCR_MR);
     float *v = scratch, *m = v + (size_t)POINTS * cin * tp, *buffer = m + (size_t)POINTS * cout_pad * tp;
+#ifdef OCR_X86
     int vector = ocr_has_avx2_fma();
-    (void)vector;
+#endif
     ocr_microkernel_fn kernel = ocr_choose_microkernel();
 
     // Columns the GEMM computes past the tiles: zero, so it never reads garbage (a vector
@@ -319,6 +320,8 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
                     kernel(kc, a + (size_t)r * cin + (size_t)p0 * OCR_MR, b + (size_t)p0 * tp + s, tp, NULL,
                            c + (size_t)r * tp + s, tp, 1, p0 == 0 ? 0 : 1);
         }
+        // The columns past the GEMM's, which the last vector group of a run may read (and drop).
+        for (int r = 0; r < cout_pad; r++) memset(c + (size_t)r * tp + columns, 0, (tp - columns) * sizeof(float));
     }
 
     for (int i = 0; i < count; i++) {

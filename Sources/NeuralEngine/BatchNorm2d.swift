@@ -32,11 +32,25 @@ public final class BatchNorm2d: ParameterHolder {
         precondition(x.count == n * channels * plane, "BatchNorm2d: input is not [\(n), \(channels), \(plane)]")
         let C = channels, count = n * plane
         var mean = runningMean, invStd = runningVariance.map { 1 / ($0 + epsilon).squareRoot() }
-        if training {
-            normalized = [Float](repeating: 0, count: x.count)
-            shape = (n, plane)
-        }
         var y = [Float](repeating: 0, count: x.count)
+        if !training {
+            // The running statistics; nothing of the layer is written (it may be shared by threads).
+            let scale = (0..<C).map { weight.value[$0] * invStd[$0] }
+            let shift = (0..<C).map { bias.value[$0] - mean[$0] * scale[$0] }
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    for s in 0..<n {
+                        for c in 0..<C {
+                            let base = (s * C + c) * plane, k = scale[c], b = shift[c]
+                            for p in 0..<plane { yp[base &+ p] = k * xp[base &+ p] + b }
+                        }
+                    }
+                }
+            }
+            return y
+        }
+        normalized = [Float](repeating: 0, count: x.count)
+        shape = (n, plane)
         let (eps, momentum) = (Double(epsilon), self.momentum)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
@@ -48,7 +62,7 @@ public final class BatchNorm2d: ParameterHolder {
                                     let workers = min(Parallelism.threads, C)
                                     Parallelism.forEach(workers) { worker in
                                         for c in Swift.stride(from: worker, to: C, by: workers) {
-                                            if training {
+                                            do {
                                                 // The batch's mean and (biased) variance; per-plane partial
                                                 // sums in Float, the total in Double.
                                                 var sum = 0.0, squares = 0.0
@@ -68,15 +82,11 @@ public final class BatchNorm2d: ParameterHolder {
                                             for s in 0..<n {
                                                 let base = (s * C + c) * plane
                                                 let xs = xp.baseAddress! + base, ys = yp.baseAddress! + base
-                                                if training {
-                                                    let ns = np.baseAddress! + base
-                                                    for p in 0..<plane {
-                                                        let xhat = (xs[p] - m) * k
-                                                        ns[p] = xhat
-                                                        ys[p] = g * xhat + b
-                                                    }
-                                                } else {
-                                                    for p in 0..<plane { ys[p] = g * ((xs[p] - m) * k) + b }
+                                                let ns = np.baseAddress! + base
+                                                for p in 0..<plane {
+                                                    let xhat = (xs[p] - m) * k
+                                                    ns[p] = xhat
+                                                    ys[p] = g * xhat + b
                                                 }
                                             }
                                         }
@@ -88,7 +98,7 @@ public final class BatchNorm2d: ParameterHolder {
                 }
             }
         }
-        if training { inverseStd = invStd }
+        inverseStd = invStd
         return y
     }
 

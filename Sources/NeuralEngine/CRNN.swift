@@ -84,7 +84,7 @@ public final class CRNN: ParameterHolder {
 
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
-    /// Whether inference may compute 3x3 convolutions with Winograd F(4x4, 3x3) (see
+    /// Whether 3x3 convolutions may be computed with Winograd F(4x4, 3x3) (see
     /// ``Conv2d/allowsWinograd``); true unless set false.
     public var allowsWinograd: Bool {
         get { layers.allSatisfy { if case .conv(let c) = $0 { c.allowsWinograd } else { true } } }

@@ -1,7 +1,9 @@
 import CKernels
 
-/// A 2-D convolution as PyTorch's `nn.Conv2d` (`weight` [out, in, kh, kw], `bias` [out]), computed
-/// as im2col + GEMM per sample. Images are `[N, C, H, W]`.
+/// A 2-D convolution as PyTorch's `nn.Conv2d` (`weight` [out, in, kh, kw], `bias` [out]). Images are
+/// `[N, C, H, W]`. Computed by Winograd F(4x4, 3x3) for 3x3 stride-1 padding-1 layers (forward and
+/// input gradient), directly for layers with at most 16 inputs per output, else by im2col + GEMM
+/// per sample; the weight gradient always by im2col + GEMM.
 public final class Conv2d: ParameterHolder {
     public let inputChannels: Int
     public let outputChannels: Int

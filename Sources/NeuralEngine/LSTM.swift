@@ -17,9 +17,6 @@ public final class LSTMDirection: ParameterHolder {
     public let weightHH: Parameter  // [4H, H]
     public let biasIH: Parameter    // [4H]
     public let biasHH: Parameter    // [4H]
-    /// Threads for this direction's GEMMs; the bidirectional wrapper lowers it when it runs both
-    /// directions at once.
-    var threads: Int?
 
     // Caches of the last training forward pass.
     private var input: [Float] = []   // [T, N, I]
@@ -67,7 +64,7 @@ public final class LSTMDirection: ParameterHolder {
         }
         let packedIH = packedTransposed(weightIH, cache: packedInputWeights, training: training)
         let packedHH = packedTransposed(weightHH, cache: packedRecurrentWeights, training: training)
-        sgemm(m: T * N, n: G, k: I, x, lda: I, packedB: packedIH, beta: 1, &gates, ldc: G, threads: threads ?? Parallelism.threads)
+        sgemm(m: T * N, n: G, k: I, x, lda: I, packedB: packedIH, beta: 1, &gates, ldc: G, threads: Parallelism.threads)
 
         var cells = [Float](repeating: 0, count: T * N * H)
         var hidden = [Float](repeating: 0, count: T * N * H)
@@ -181,7 +178,7 @@ public final class LSTMDirection: ParameterHolder {
                                 // gates += h_prev W_hh^T  ⇒  dh_prev = dGates W_hh
                                 if hasPrevious {
                                     sgemm(m: N, n: H, k: G, dg, lda: G, packedB: whh.baseAddress!, beta: 0, dhRecurrent, ldc: H,
-                                          threads: threads ?? Parallelism.threads)
+                                          threads: Parallelism.threads)
                                 }
                             }
                         }
@@ -196,15 +193,15 @@ public final class LSTMDirection: ParameterHolder {
                 hidden.withUnsafeBufferPointer { hp in
                     let dg = dgp.baseAddress! + (reverse ? 0 : N * G), h = hp.baseAddress! + (reverse ? N * H : 0)
                     sgemm(transposeA: true, m: G, n: H, k: (T - 1) * N, dg, lda: G, h, ldb: H, beta: 1,
-                          &weightHH.gradient, ldc: H, threads: threads ?? Parallelism.threads)
+                          &weightHH.gradient, ldc: H, threads: Parallelism.threads)
                 }
             }
         }
         // gates = x W_ih^T + b_ih + b_hh  ⇒  dx = dGates W_ih,  dW_ih += dGates^T x,  db += Σ dGates
         var dx = [Float](repeating: 0, count: T * N * I)
-        sgemm(m: T * N, n: I, k: G, dGates, lda: G, weightIH.value, ldb: I, &dx, ldc: I, threads: threads ?? Parallelism.threads)
+        sgemm(m: T * N, n: I, k: G, dGates, lda: G, weightIH.value, ldb: I, &dx, ldc: I, threads: Parallelism.threads)
         sgemm(transposeA: true, m: G, n: I, k: T * N, dGates, lda: G, input, ldb: I, beta: 1,
-              &weightIH.gradient, ldc: I, threads: threads ?? Parallelism.threads)
+              &weightIH.gradient, ldc: I, threads: Parallelism.threads)
         var biasGradient = [Float](repeating: 0, count: G)
         dGates.withUnsafeBufferPointer { dgp in
             biasGradient.withUnsafeMutableBufferPointer { bg in
@@ -275,7 +272,9 @@ public final class BidirectionalLSTM: ParameterHolder {
     }
 
     /// Runs `body` on both directions, at the same time on two threads when there are at least two
-    /// (the recurrence's small per-step GEMMs gain little from splitting).
+    /// (the recurrence's small per-step GEMMs gain little from splitting), each direction's
+    /// kernels on its share of the threads (set per thread, so concurrent callers of one shared
+    /// layer do not disturb each other).
     private func bothDirections(_ body: (LSTMDirection) -> Void) {
         let threads = Parallelism.threads
         if threads < 2 {
@@ -283,14 +282,10 @@ public final class BidirectionalLSTM: ParameterHolder {
             body(reverseDirection)
             return
         }
-        forwardDirection.threads = threads / 2
-        reverseDirection.threads = threads - threads / 2
-        defer {
-            forwardDirection.threads = nil
-            reverseDirection.threads = nil
-        }
         Parallelism.forEach(2) { index in
-            body(index == 0 ? forwardDirection : reverseDirection)
+            Parallelism.withThreads(index == 0 ? threads / 2 : threads - threads / 2) {
+                body(index == 0 ? forwardDirection : reverseDirection)
+            }
         }
     }
 }

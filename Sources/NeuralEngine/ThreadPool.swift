@@ -49,14 +49,25 @@ public enum Parallelism {
         return max(1, activeProcessorCount())
     }()
 
-    /// Runs `body(i)` for i in 0..<count, spread over the threads (inline when count is 1).
-    @inlinable
+    /// Runs `body(i)` for i in 0..<count, spread over the threads (inline when count is 1). The
+    /// calling thread's overrides (``withThreads(_:_:)``, the forced portable kernels) hold on the
+    /// threads that run the parts too.
     public static func forEach(_ count: Int, _ body: (Int) -> Void) {
         if count <= 1 {
             if count == 1 { body(0) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        let override = pthread_getspecific(overrideKey), portable = ocr_sgemm_portable_forced()
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            let savedOverride = pthread_getspecific(overrideKey), savedPortable = ocr_sgemm_portable_forced()
+            pthread_setspecific(overrideKey, override)
+            ocr_sgemm_force_portable(portable)
+            defer {
+                pthread_setspecific(overrideKey, savedOverride)
+                ocr_sgemm_force_portable(savedPortable)
+            }
+            body(i)
+        }
     }
 }
 

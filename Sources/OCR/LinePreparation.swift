@@ -37,8 +37,9 @@ public struct LinePreparation {
     public func prepare(_ samples: [LineSample]) -> Outcome {
         var results = [Result<PreparedLine, PreparationFailure>?](repeating: nil, count: samples.count)
         results.withUnsafeMutableBufferPointer { out in
-            Parallelism.forEach(min(Parallelism.threads, max(samples.count, 1))) { worker in
-                for i in stride(from: worker, to: samples.count, by: Parallelism.threads) {
+            let workers = min(Parallelism.threads, max(samples.count, 1))
+            Parallelism.forEach(workers) { worker in
+                for i in stride(from: worker, to: samples.count, by: workers) {
                     out[i] = prepare(samples[i])
                 }
             }

@@ -129,8 +129,9 @@ public final class Trainer {
         var made = [PreparedLine?](repeating: nil, count: pool)
         let preprocessing = model.preprocessing, charset = model.charset
         made.withUnsafeMutableBufferPointer { out in
-            Parallelism.forEach(Parallelism.threads) { worker in
-                for i in stride(from: worker, to: pool, by: Parallelism.threads) {
+            let workers = Parallelism.threads
+            Parallelism.forEach(workers) { worker in
+                for i in stride(from: worker, to: pool, by: workers) {
                     let index = chunk * pool + i
                     out[i] = synthetic.prepared(index, preprocessing: preprocessing, charset: charset, source: "synthetic #\(index)")
                 }
@@ -161,8 +162,9 @@ public final class Trainer {
         // and JPEG artifacts; a rotated line is brought back to the network's height.
         let augmentation = ScanDegradation(), height = model.preprocessing.height
         images.withUnsafeMutableBufferPointer { out in
-            Parallelism.forEach(min(Parallelism.threads, indices.count)) { worker in
-                for i in stride(from: worker, to: indices.count, by: Parallelism.threads) {
+            let workers = min(Parallelism.threads, indices.count)
+            Parallelism.forEach(workers) { worker in
+                for i in stride(from: worker, to: indices.count, by: workers) {
                     let line = trainingLines[indices[i]].image
                     if options.augment {
                         var rng = SplitMix64(seed: options.seed ^ (UInt64(step) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(indices[i]) << 32)

@@ -46,8 +46,9 @@ enum SynthCommand: Command {
         generator.degrades = !a.has("--no-degrade")
         var failures = [String?](repeating: nil, count: count)
         failures.withUnsafeMutableBufferPointer { failed in
-            Parallelism.forEach(Parallelism.threads) { worker in
-                for i in stride(from: worker, to: count, by: Parallelism.threads) {
+            let workers = Parallelism.threads
+            Parallelism.forEach(workers) { worker in
+                for i in stride(from: worker, to: count, by: workers) {
                     let index = start + i
                     let stem = out + "/" + String(format: "%08d", index)
                     do {

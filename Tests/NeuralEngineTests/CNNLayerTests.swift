@@ -68,8 +68,8 @@ import CKernels
         let want = referenceConv(conv, x, n: n, h: h, w: w)
         let magnitude = want.map(abs).max()!
         defer { ocr_sgemm_force_portable(0) }
-        // The portable kernels are forced on this thread only, so they run on one.
-        for (portable, threads) in [(false, 1), (false, 2), (true, 1)] {
+        // Forced on this thread (and the workers it starts) only.
+        for (portable, threads) in [(false, 1), (false, 2), (true, 1), (true, 2)] {
             ocr_sgemm_force_portable(portable ? 1 : 0)
             Parallelism.withThreads(threads) {
                 conv.allowsWinograd = true

@@ -75,4 +75,18 @@ import Testing
             }
         }
     }
+
+    /// A thread's overrides (thread count, forced portable kernels) reach the threads its
+    /// parallel work runs on.
+    @Test func overridesReachWorkerThreads() {
+        defer { ocr_sgemm_force_portable(0) }
+        ocr_sgemm_force_portable(1)
+        var seen = [(threads: Int, portable: Int32)](repeating: (0, 0), count: 8)
+        Parallelism.withThreads(3) {
+            seen.withUnsafeMutableBufferPointer { out in
+                Parallelism.forEach(8) { i in out[i] = (Parallelism.threads, ocr_sgemm_portable_forced()) }
+            }
+        }
+        #expect(seen.allSatisfy { $0.threads == 3 && $0.portable == 1 })
+    }
 }

@@ -27,8 +27,12 @@ void ocr_sgemm_packed_b(int m, int n, int k, const float *a, int lda, const floa
 /// Which microkernel `ocr_sgemm` uses: "avx2+fma" or "portable".
 const char *ocr_sgemm_kernel_name(void);
 
-/// Forces the portable microkernel on the calling thread (for testing it on machines that have AVX2).
+/// Forces the portable kernels (microkernel, transforms, direct convolution) on the calling thread,
+/// for testing them on machines that have AVX2. Swift's `Parallelism.forEach` carries the setting
+/// to the threads it spreads work over.
 void ocr_sgemm_force_portable(int force);
+/// Whether the calling thread has the portable kernels forced.
+int ocr_sgemm_portable_forced(void);
 
 /// y[i] = exp(x[i]), y may equal x. Relative error below 2e-7 for x in [-87, 88].
 void ocr_vexp(const float *x, float *y, size_t n);
@@ -49,7 +53,7 @@ void ocr_maxpool2d(const float *x, float *y, int *argmax, int planes, int h, int
 void ocr_conv2d_direct(const float *x, const float *weight, const float *bias, float *y,
                        int cin, int h, int w, int cout, int kh, int kw, int ph, int pw);
 
-/// Winograd F(4x4, 3x3) for 3x3, stride-1, padding-1 convolutions (inference).
+/// Winograd F(4x4, 3x3) for 3x3, stride-1, padding-1 convolutions.
 /// The transformed weights: ocr_winograd_weights_count(cout, cin) floats.
 size_t ocr_winograd_weights_count(int cout, int cin);
 /// weight [cout, cin, 3, 3], each output channel scaled by scale[o] (NULL: 1) → transformed, packed.
