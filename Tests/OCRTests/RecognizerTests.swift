@@ -44,8 +44,16 @@ import Testing
             let turned = ScanDegradation().rotated(image, degrees: degrees)
             let found = LineSegmenter().lines(in: turned)
             #expect(found.count == 4, "\(degrees)°: \(found.map(\.box))")
-            // Each straightened line is about one line tall, not two.
-            for line in found { #expect(line.image.height < 2 * 24, "\(line.box)") }
+            // Each straightened line is about one line tall, not two, and holds the ink of its box:
+            // sampling along the wrong rows would give mostly paper.
+            for line in found {
+                #expect(line.image.height < 2 * 24, "\(line.box)")
+                let b = line.box
+                var inBox = 0
+                for y in b.y..<(b.y + b.height) { for x in b.x..<(b.x + b.width) where turned[x, y] < 128 { inBox += 1 } }
+                let straightened = line.image.pixels.filter { $0 < 128 }.count
+                #expect(inBox > 0 && Double(straightened) > 0.8 * Double(inBox), "\(degrees)°: \(straightened) of \(inBox) ink pixels")
+            }
         }
     }
 
