@@ -32,6 +32,7 @@ public struct SyntheticText: Sendable {
     static let lowercase = Array("abcdefghijklmnopqrstuvwxyz"), uppercase = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     static let digits = Array("0123456789"), punctuation = Array("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
     static let alphanumerics = lowercase + uppercase + digits, sentenceMarks = Array(",.;:!?")
+    static let ruleMarks = Array("*=-_.#~+")
 
     public func line(rng: inout SplitMix64) -> String {
         var tokens = [String]()
@@ -88,6 +89,9 @@ public struct SyntheticText: Sendable {
         case ..<0.86: return number(1 + Int(rng.next() % 3)) + pick(["%", "kg", "cm", "mm", "km"])
         case ..<0.91: return String((0..<(1 + Int(rng.next() % 3))).map { _ in pick(Self.punctuation) })
         case ..<0.95: return String((0..<(3 + Int(rng.next() % 6))).map { _ in pick(Self.alphanumerics) })
+        case ..<0.965:
+            // A rule or separator: a run of one mark, as documents and license texts draw them.
+            return String(repeating: pick(Self.ruleMarks), count: 3 + Int(rng.next() % 38))
         default: return pick(["&", "#" + number(3), "<" + number(2) + ">", "[" + number(1) + "]", "{x}", "a_b", "x^2", "~", "|", "\\n", "`"])
         }
     }

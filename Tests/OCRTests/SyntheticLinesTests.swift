@@ -100,6 +100,16 @@ import Testing
         #expect(missing.isEmpty, "never generated: \(String(missing))")
     }
 
+    /// Rules and separators (runs of one mark, like a license text's row of asterisks) appear.
+    @Test func generatedTextHasSeparatorRuns() {
+        var rng = SplitMix64(seed: 2)
+        let generator = SyntheticText(words: ["word", "Text", "line"])
+        let lines = (0..<3000).map { _ in generator.line(rng: &rng) }
+        for mark in "*=-_.#~+" {
+            #expect(lines.contains { $0.contains(String(repeating: mark, count: 8)) }, "no run of '\(mark)'")
+        }
+    }
+
     @Test func augmentationKeepsTextVisible() {
         // A faint line (ink 200 on 255) stays at least 70 levels apart after any augmentation.
         var image = GrayImage(width: 60, height: 20, value: 255)
