@@ -92,3 +92,38 @@ void ocr_vtanh(const float *x, float *y, size_t n) {
 #endif
     for (size_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
 }
+
+#ifdef OCR_X86
+__attribute__((target("avx2,fma")))
+static void relu_avx2(float *x, size_t n) {
+    __m256 zero = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_max_ps(_mm256_loadu_ps(x + i), zero));
+    for (; i < n; i++) x[i] = x[i] > 0 ? x[i] : 0;
+}
+
+__attribute__((target("avx2,fma")))
+static void relu_backward_avx2(float *dy, const float *y, size_t n) {
+    __m256 zero = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 positive = _mm256_cmp_ps(_mm256_loadu_ps(y + i), zero, _CMP_GT_OQ);
+        _mm256_storeu_ps(dy + i, _mm256_and_ps(_mm256_loadu_ps(dy + i), positive));
+    }
+    for (; i < n; i++) dy[i] = y[i] > 0 ? dy[i] : 0;
+}
+#endif
+
+void ocr_relu(float *x, size_t n) {
+#ifdef OCR_X86
+    if (has_avx2()) { relu_avx2(x, n); return; }
+#endif
+    for (size_t i = 0; i < n; i++) x[i] = x[i] > 0 ? x[i] : 0;
+}
+
+void ocr_relu_backward(float *dy, const float *y, size_t n) {
+#ifdef OCR_X86
+    if (has_avx2()) { relu_backward_avx2(dy, y, n); return; }
+#endif
+    for (size_t i = 0; i < n; i++) dy[i] = y[i] > 0 ? dy[i] : 0;
+}

@@ -141,13 +141,16 @@ public final class CRNN: ParameterHolder {
         // [N, C, H', W'] → [T = W', N, C·H']
         let features = c * h, T = w
         var sequence = [Float](repeating: 0, count: T * n * features)
+        // feature f = channel · H' + row; per sample, [features, T] transposed into rows n·features apart.
+        let workers = min(n, Parallelism.threads)
         x.withUnsafeBufferPointer { src in
             sequence.withUnsafeMutableBufferPointer { dst in
-                for s in 0..<n { for f in 0..<features {
-                    // feature f = channel · H' + row; its W' columns are contiguous in the source
-                    let from = src.baseAddress! + (s * features + f) * T
-                    for t in 0..<T { dst[(t &* n &+ s) &* features &+ f] = from[t] }
-                } }
+                Parallelism.forEach(workers) { worker in
+                    for s in Swift.stride(from: worker, to: n, by: workers) {
+                        transpose(src.baseAddress! + s * features * T, rowStride: T, rows: features, columns: T,
+                                  into: dst.baseAddress! + s * features, rowStride: n * features)
+                    }
+                }
             }
         }
         let lengths = (widths ?? [Int](repeating: width, count: n)).map { min(timeSteps(forWidth: $0), T) }
@@ -170,12 +173,15 @@ public final class CRNN: ParameterHolder {
         let c = featureChannels, h = featureHeight, w = T
         let features = c * h
         var dx = [Float](repeating: 0, count: n * features * w)
+        let workers = min(n, Parallelism.threads)
         d.withUnsafeBufferPointer { src in
             dx.withUnsafeMutableBufferPointer { dst in
-                for s in 0..<n { for f in 0..<features {
-                    let to = dst.baseAddress! + (s * features + f) * T
-                    for t in 0..<T { to[t] = src[(t &* n &+ s) &* features &+ f] }
-                } }
+                Parallelism.forEach(workers) { worker in
+                    for s in Swift.stride(from: worker, to: n, by: workers) {
+                        transpose(src.baseAddress! + s * features, rowStride: n * features, rows: T, columns: features,
+                                  into: dst.baseAddress! + s * features * T, rowStride: T)
+                    }
+                }
             }
         }
         for (index, layer) in layers.enumerated().reversed() {
@@ -184,6 +190,23 @@ public final class CRNN: ParameterHolder {
             case .batchNorm(let bn): dx = bn.backward(dx)
             case .relu: reluBackward(&dx, output: reluOutputs[index]!)
             case .maxPool(let pool): dx = pool.backward(dx)
+            }
+        }
+    }
+}
+
+/// to[c · toStride + r] = from[r · fromStride + c] for r < rows, c < columns, in 16x16 blocks so
+/// both sides stay in cache (a plain loop misses the cache on every element of the strided side).
+func transpose(_ from: UnsafePointer<Float>, rowStride fromStride: Int, rows: Int, columns: Int,
+               into to: UnsafeMutablePointer<Float>, rowStride toStride: Int) {
+    let block = 16
+    for r0 in Swift.stride(from: 0, to: rows, by: block) {
+        let r1 = min(r0 + block, rows)
+        for c0 in Swift.stride(from: 0, to: columns, by: block) {
+            let c1 = min(c0 + block, columns)
+            for r in r0..<r1 {
+                let source = from + r &* fromStride
+                for c in c0..<c1 { to[c &* toStride &+ r] = source[c] }
             }
         }
     }

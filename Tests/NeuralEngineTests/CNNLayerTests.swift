@@ -206,6 +206,15 @@ import CKernels
         var dy: [Float] = [1, 1, 1, 1]
         reluBackward(&dy, output: x)
         #expect(dy == [0, 0, 1, 0])
+        // Long enough for the vector kernels and a split over threads, with exact zeros.
+        var long = randomValues(100_003, seed: 50).enumerated().map { $0.offset % 7 == 0 ? 0 : $0.element }
+        let original = long
+        Parallelism.withThreads(2) { reluForward(&long) }
+        #expect(long == original.map { max($0, 0) })
+        var gradient = randomValues(100_003, seed: 51)
+        let want = zip(gradient, long).map { $1 > 0 ? $0 : 0 }
+        Parallelism.withThreads(2) { reluBackward(&gradient, output: long) }
+        #expect(gradient == want)
         var logits: [Float] = [1, 2, 3, 1000, 1000, 1000]
         logSoftmax(&logits, classes: 3)
         let e = [Float](arrayLiteral: 1, 2, 3).map { $0 - 3 }

@@ -41,6 +41,11 @@ void ocr_vsigmoid(const float *x, float *y, size_t n);
 /// y[i] = tanh(x[i]).
 void ocr_vtanh(const float *x, float *y, size_t n);
 
+/// x[i] = max(x[i], 0), in place (NaN becomes 0).
+void ocr_relu(float *x, size_t n);
+/// dy[i] = y[i] > 0 ? dy[i] : 0, in place: the ReLU's backward pass given its output y.
+void ocr_relu_backward(float *dy, const float *y, size_t n);
+
 /// Max pooling of `planes` images [h, w] → [oh, ow] with window kh x kw, stride sh x sw and
 /// padding ph x pw (padding never wins). When `argmax` is not NULL it receives, per output, the
 /// index within its input plane of the maximum. oh and ow must be the window counts.
