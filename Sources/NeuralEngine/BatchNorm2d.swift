@@ -32,7 +32,7 @@ public final class BatchNorm2d: ParameterHolder {
         precondition(x.count == n * channels * plane, "BatchNorm2d: input is not [\(n), \(channels), \(plane)]")
         let C = channels, count = n * plane
         var mean = runningMean, invStd = runningVariance.map { 1 / ($0 + epsilon).squareRoot() }
-        var y = [Float](repeating: 0, count: x.count)
+        var y = floatsToOverwrite(x.count)  // every element is written below
         if !training {
             // The running statistics; nothing of the layer is written (it may be shared by threads).
             let scale = (0..<C).map { weight.value[$0] * invStd[$0] }
@@ -49,7 +49,7 @@ public final class BatchNorm2d: ParameterHolder {
             }
             return y
         }
-        normalized = [Float](repeating: 0, count: x.count)
+        normalized = floatsToOverwrite(x.count)
         shape = (n, plane)
         let (eps, momentum) = (Double(epsilon), self.momentum)
         x.withUnsafeBufferPointer { xp in
@@ -107,7 +107,7 @@ public final class BatchNorm2d: ParameterHolder {
         let (n, plane) = shape, C = channels
         precondition(dy.count == n * C * plane, "BatchNorm2d backward: wrong gradient size")
         let count = Float(n * plane)
-        var dx = [Float](repeating: 0, count: dy.count)
+        var dx = floatsToOverwrite(dy.count)  // every element is written below
         var sums = [Float](repeating: 0, count: 2 * C)  // Σ dy, Σ dy x̂ per channel
         dy.withUnsafeBufferPointer { dyp in
             normalized.withUnsafeBufferPointer { np in

@@ -140,7 +140,7 @@ public final class CRNN: ParameterHolder {
         }
         // [N, C, H', W'] → [T = W', N, C·H']
         let features = c * h, T = w
-        var sequence = [Float](repeating: 0, count: T * n * features)
+        var sequence = floatsToOverwrite(T * n * features)  // the transposes write every element
         // feature f = channel · H' + row; per sample, [features, T] transposed into rows n·features apart.
         let workers = min(n, Parallelism.threads)
         x.withUnsafeBufferPointer { src in
@@ -172,7 +172,7 @@ public final class CRNN: ParameterHolder {
         }
         let c = featureChannels, h = featureHeight, w = T
         let features = c * h
-        var dx = [Float](repeating: 0, count: n * features * w)
+        var dx = floatsToOverwrite(n * features * w)  // the transposes write every element
         let workers = min(n, Parallelism.threads)
         d.withUnsafeBufferPointer { src in
             dx.withUnsafeMutableBufferPointer { dst in

@@ -16,6 +16,12 @@ public struct Tensor: Equatable, Sendable {
     public var count: Int { data.count }
 }
 
+/// An array of `count` floats for a caller that writes every element before reading any: it skips
+/// the zero fill (a memset of megabytes per layer and pass).
+func floatsToOverwrite(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
 /// A trainable tensor with its gradient, named as PyTorch names it (`weight`, `bias_ih_l0`, ...).
 public final class Parameter {
     public let name: String
