@@ -31,12 +31,11 @@ public final class BatchNorm2d: ParameterHolder {
     public func forward(_ x: [Float], batch n: Int, plane: Int, training: Bool) -> [Float] {
         precondition(x.count == n * channels * plane, "BatchNorm2d: input is not [\(n), \(channels), \(plane)]")
         let C = channels, count = n * plane
-        var mean = runningMean, invStd = runningVariance.map { 1 / ($0 + epsilon).squareRoot() }
         var y = floatsToOverwrite(x.count)  // every element is written below
         if !training {
             // The running statistics; nothing of the layer is written (it may be shared by threads).
-            let scale = (0..<C).map { weight.value[$0] * invStd[$0] }
-            let shift = (0..<C).map { bias.value[$0] - mean[$0] * scale[$0] }
+            let scale = (0..<C).map { weight.value[$0] * (1 / (runningVariance[$0] + epsilon).squareRoot()) }
+            let shift = (0..<C).map { bias.value[$0] - runningMean[$0] * scale[$0] }
             x.withUnsafeBufferPointer { xp in
                 y.withUnsafeMutableBufferPointer { yp in
                     for s in 0..<n {
@@ -51,45 +50,33 @@ public final class BatchNorm2d: ParameterHolder {
         }
         normalized = floatsToOverwrite(x.count)
         shape = (n, plane)
-        let (eps, momentum) = (Double(epsilon), self.momentum)
+        let eps = Double(epsilon)
+        // Per channel: the batch's mean and Σ (x - mean)², per-plane partial sums in Float, the
+        // total in Double; then x̂ and y.
+        var statistics = [(mean: Float, squares: Double)](repeating: (0, 0), count: C)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 normalized.withUnsafeMutableBufferPointer { np in
-                    mean.withUnsafeMutableBufferPointer { meanp in
-                        invStd.withUnsafeMutableBufferPointer { invp in
-                            runningMean.withUnsafeMutableBufferPointer { rmp in
-                                runningVariance.withUnsafeMutableBufferPointer { rvp in
-                                    let workers = min(Parallelism.threads, C)
-                                    Parallelism.forEach(workers) { worker in
-                                        for c in Swift.stride(from: worker, to: C, by: workers) {
-                                            do {
-                                                // The batch's mean and (biased) variance; per-plane partial
-                                                // sums in Float, the total in Double.
-                                                var sum = 0.0, squares = 0.0
-                                                for s in 0..<n { sum += Double(vectorSum(xp.baseAddress! + (s * C + c) * plane, plane)) }
-                                                let m = Float(sum / Double(count))
-                                                for s in 0..<n {
-                                                    squares += Double(vectorSquaredDistance(xp.baseAddress! + (s * C + c) * plane, plane, from: m))
-                                                }
-                                                let variance = squares / Double(count)
-                                                meanp[c] = m
-                                                invp[c] = Float(1 / (variance + eps).squareRoot())
-                                                let unbiased = count > 1 ? squares / Double(count - 1) : variance
-                                                rmp[c] = (1 - momentum) * rmp[c] + momentum * m
-                                                rvp[c] = (1 - momentum) * rvp[c] + momentum * Float(unbiased)
-                                            }
-                                            let m = meanp[c], k = invp[c], g = weight.value[c], b = bias.value[c]
-                                            for s in 0..<n {
-                                                let base = (s * C + c) * plane
-                                                let xs = xp.baseAddress! + base, ys = yp.baseAddress! + base
-                                                let ns = np.baseAddress! + base
-                                                for p in 0..<plane {
-                                                    let xhat = (xs[p] - m) * k
-                                                    ns[p] = xhat
-                                                    ys[p] = g * xhat + b
-                                                }
-                                            }
-                                        }
+                    statistics.withUnsafeMutableBufferPointer { stats in
+                        let workers = min(Parallelism.threads, C)
+                        Parallelism.forEach(workers) { worker in
+                            for c in Swift.stride(from: worker, to: C, by: workers) {
+                                var sum = 0.0, squares = 0.0
+                                for s in 0..<n { sum += Double(vectorSum(xp.baseAddress! + (s * C + c) * plane, plane)) }
+                                let m = Float(sum / Double(count))
+                                for s in 0..<n {
+                                    squares += Double(vectorSquaredDistance(xp.baseAddress! + (s * C + c) * plane, plane, from: m))
+                                }
+                                stats[c] = (m, squares)
+                                let k = Float(1 / (squares / Double(count) + eps).squareRoot())
+                                let g = weight.value[c], b = bias.value[c]
+                                for s in 0..<n {
+                                    let base = (s * C + c) * plane
+                                    let xs = xp.baseAddress! + base, ys = yp.baseAddress! + base, ns = np.baseAddress! + base
+                                    for p in 0..<plane {
+                                        let xhat = (xs[p] - m) * k
+                                        ns[p] = xhat
+                                        ys[p] = g * xhat + b
                                     }
                                 }
                             }
@@ -98,7 +85,13 @@ public final class BatchNorm2d: ParameterHolder {
                 }
             }
         }
-        inverseStd = invStd
+        // The cache for backward, and the running statistics (momentum, unbiased variance).
+        inverseStd = statistics.map { Float(1 / ($0.squares / Double(count) + eps).squareRoot()) }
+        for (c, (m, squares)) in statistics.enumerated() {
+            let unbiased = count > 1 ? squares / Double(count - 1) : squares / Double(count)
+            runningMean[c] = (1 - momentum) * runningMean[c] + momentum * m
+            runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * Float(unbiased)
+        }
         return y
     }
 
