@@ -1,5 +1,7 @@
 #include "CKernels.h"
 
+#include <string.h>
+
 void ocr_maxpool2d(const float *x, float *y, int *argmax, int planes, int h, int w, int oh, int ow,
                    int kh, int kw, int sh, int sw, int ph, int pw) {
     for (int plane = 0; plane < planes; plane++) {
@@ -10,25 +12,49 @@ void ocr_maxpool2d(const float *x, float *y, int *argmax, int planes, int h, int
             int y0 = oy * sh - ph, y1 = y0 + kh;
             if (y0 < 0) y0 = 0;
             if (y1 > h) y1 = h;
-            if (kh == 2 && kw == 2 && sw == 2 && pw == 0 && y1 - y0 == 2 && !idx) {
+            // The fast paths pick the same element as the general loop below: the first maximum in
+            // row-major order (a later element wins only when strictly greater).
+            if (kh == 2 && kw == 2 && sw == 2 && pw == 0 && y1 - y0 == 2 && 2 * ow <= w) {
                 // The common 2x2 / stride 2 window: two rows, pairs of columns.
                 const float *r0 = src + (size_t)y0 * w, *r1 = r0 + w;
                 float *out = dst + (size_t)oy * ow;
+                if (!idx) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float a = r0[2 * ox + 1] > r0[2 * ox] ? r0[2 * ox + 1] : r0[2 * ox];
+                        float b = r1[2 * ox + 1] > r1[2 * ox] ? r1[2 * ox + 1] : r1[2 * ox];
+                        out[ox] = b > a ? b : a;
+                    }
+                    continue;
+                }
+                int *at = idx + (size_t)oy * ow, base = y0 * w;
                 for (int ox = 0; ox < ow; ox++) {
-                    float a = r0[2 * ox] > r0[2 * ox + 1] ? r0[2 * ox] : r0[2 * ox + 1];
-                    float b = r1[2 * ox] > r1[2 * ox + 1] ? r1[2 * ox] : r1[2 * ox + 1];
-                    out[ox] = a > b ? a : b;
+                    int ia = r0[2 * ox + 1] > r0[2 * ox], ib = r1[2 * ox + 1] > r1[2 * ox];
+                    float a = r0[2 * ox + ia], b = r1[2 * ox + ib];
+                    int lower = b > a;
+                    out[ox] = lower ? b : a;
+                    at[ox] = base + 2 * ox + (lower ? w + ib : ia);
                 }
                 continue;
             }
-            if (kw == 1 && sw == 1 && pw == 0 && !idx) {
+            if (kw == 1 && sw == 1 && pw == 0) {
                 // Height-only windows, e.g. (2, 1): an elementwise max of rows.
                 float *out = dst + (size_t)oy * ow;
+                int *at = idx ? idx + (size_t)oy * ow : 0;
                 const float *r = src + (size_t)y0 * w;
                 for (int ox = 0; ox < ow; ox++) out[ox] = r[ox];
+                if (at)
+                    for (int ox = 0; ox < ow; ox++) at[ox] = y0 * w + ox;
                 for (int iy = y0 + 1; iy < y1; iy++) {
                     r = src + (size_t)iy * w;
-                    for (int ox = 0; ox < ow; ox++) out[ox] = out[ox] > r[ox] ? out[ox] : r[ox];
+                    if (at) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            int greater = r[ox] > out[ox];
+                            out[ox] = greater ? r[ox] : out[ox];
+                            at[ox] = greater ? iy * w + ox : at[ox];
+                        }
+                    } else {
+                        for (int ox = 0; ox < ow; ox++) out[ox] = r[ox] > out[ox] ? r[ox] : out[ox];
+                    }
                 }
                 continue;
             }
@@ -45,5 +71,15 @@ void ocr_maxpool2d(const float *x, float *y, int *argmax, int planes, int h, int
                 if (idx) idx[(size_t)oy * ow + ox] = best_index;
             }
         }
+    }
+}
+
+void ocr_maxpool2d_backward(const float *dy, const int *argmax, float *dx, int planes, int plane_in, int plane_out) {
+    for (int plane = 0; plane < planes; plane++) {
+        float *d = dx + (size_t)plane * plane_in;
+        const float *g = dy + (size_t)plane * plane_out;
+        const int *at = argmax + (size_t)plane * plane_out;
+        memset(d, 0, (size_t)plane_in * sizeof(float));
+        for (int o = 0; o < plane_out; o++) d[at[o]] += g[o];
     }
 }

@@ -26,19 +26,27 @@ void ocr_pack_a(float *packed, const float *a, int lda, int trans, int i0, int m
     for (int r = 0; r < mc; r += MR) {
         int rows = mc - r < MR ? mc - r : MR;
         float *dst = packed + (size_t)r * kc;
-        if (!trans) {
-            for (int i = 0; i < rows; i++) {
-                const float *src = a + (size_t)(i0 + r + i) * lda + p0;
-                for (int p = 0; p < kc; p++) dst[p * MR + i] = src[p];
+        if (rows == MR && !trans) {
+            // Six row streams read side by side, the panel written in order.
+            const float *s0 = a + (size_t)(i0 + r) * lda + p0, *s1 = s0 + lda, *s2 = s1 + lda, *s3 = s2 + lda,
+                        *s4 = s3 + lda, *s5 = s4 + lda;
+            for (int p = 0; p < kc; p++, dst += MR) {
+                dst[0] = s0[p]; dst[1] = s1[p]; dst[2] = s2[p];
+                dst[3] = s3[p]; dst[4] = s4[p]; dst[5] = s5[p];
             }
-        } else {
-            for (int p = 0; p < kc; p++) {
-                const float *src = a + (size_t)(p0 + p) * lda + i0 + r;
-                for (int i = 0; i < rows; i++) dst[p * MR + i] = src[i];
-            }
+            continue;
         }
-        for (int i = rows; i < MR; i++)
-            for (int p = 0; p < kc; p++) dst[p * MR + i] = 0;
+        if (rows == MR) {
+            // op(A)'s rows are A's columns: six consecutive floats of each row of A.
+            const float *src = a + (size_t)p0 * lda + i0 + r;
+            for (int p = 0; p < kc; p++, src += lda, dst += MR) memcpy(dst, src, MR * sizeof(float));
+            continue;
+        }
+        for (int p = 0; p < kc; p++) {
+            for (int i = 0; i < MR; i++)
+                dst[p * MR + i] = i >= rows ? 0 : trans ? a[(size_t)(p0 + p) * lda + i0 + r + i]
+                                                        : a[(size_t)(i0 + r + i) * lda + p0 + p];
+        }
     }
 }
 
@@ -56,6 +64,19 @@ static void pack_b(float *packed, const float *b, int ldb, int trans, int p0, in
                 for (; j < cols; j++) d[j] = src[j];
                 for (; j < NR; j++) d[j] = 0;
             }
+        } else if (cols == NR) {
+            // op(B)'s columns are B's rows: 16 row streams read side by side, 8 values of each
+            // at a time, so every store fills whole panel rows in order.
+            const float *src = b + (size_t)(j0 + s) * ldb + p0;
+            int p = 0;
+            for (; p + 8 <= kc; p += 8) {
+                float block[8][NR];
+                for (int j = 0; j < NR; j++)
+                    for (int q = 0; q < 8; q++) block[q][j] = src[(size_t)j * ldb + p + q];
+                memcpy(dst + (size_t)p * NR, block, sizeof block);
+            }
+            for (; p < kc; p++)
+                for (int j = 0; j < NR; j++) dst[p * NR + j] = src[(size_t)j * ldb + p];
         } else {
             for (int j = 0; j < cols; j++) {
                 const float *src = b + (size_t)(j0 + s + j) * ldb + p0;

@@ -264,11 +264,35 @@ static void output_segment_avx2(const segment *s, int cout, int h, int w, const 
 }
 #endif
 
+// The tiles [begin, end) as runs within tile rows, for images `in` [n, cin, h, w] and `out`
+// [n, cout, h, w]. Uses `stack` (capacity entries) or a malloc'ed array, returned in *list.
+static int make_segments(const float *in, int cin, float *out, int cout, int h, int w, long begin, long end,
+                         segment *stack, int capacity, segment **list) {
+    int per_row = (w + 3) / 4, count = 0;
+    long per_sample = (long)((h + 3) / 4) * per_row;
+    segment *segments = stack;
+    for (long t = begin; t < end;) {
+        long sample = t / per_sample, rest = t % per_sample;
+        int ty = (int)(rest / per_row), tx = (int)(rest % per_row);
+        int n = per_row - tx < end - t ? per_row - tx : (int)(end - t);
+        if (count == capacity) {
+            capacity *= 2;
+            segment *grown = malloc(capacity * sizeof(segment));
+            memcpy(grown, segments, count * sizeof(segment));
+            if (segments != stack) free(segments);
+            segments = grown;
+        }
+        segments[count++] = (segment){in + (size_t)sample * cin * h * w, out + (size_t)sample * cout * h * w, ty, tx, n,
+                                      (int)(t - begin)};
+        t += n;
+    }
+    *list = segments;
+    return count;
+}
+
 void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *packed, int cout, const float *bias,
                           int relu, float *y, long begin, long end, float *scratch) {
     if (end <= begin) return;
-    int tiles_w = (w + 3) / 4, per_row = tiles_w;
-    long per_sample = (long)((h + 3) / 4) * tiles_w;
     // tp: the row stride of V and M; the GEMM computes the first round_up(nt, 16) columns.
     int nt = (int)(end - begin), tp = row_stride(nt), columns = round_up(nt, OCR_NR);
     int cout_pad = round_up(cout, OCR_MR);
@@ -283,25 +307,8 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
     if (columns > nt)
         for (size_t r = 0; r < (size_t)POINTS * cin; r++) memset(v + r * tp + nt, 0, (columns - nt) * sizeof(float));
 
-    // The tiles as runs within tile rows.
-    int capacity = 16, count = 0;
     segment stack[16], *segments = stack;
-    for (long t = begin; t < end;) {
-        long sample = t / per_sample, rest = t % per_sample;
-        int ty = (int)(rest / per_row), tx = (int)(rest % per_row);
-        int n = per_row - tx < end - t ? per_row - tx : (int)(end - t);
-        if (count == capacity) {
-            capacity *= 2;
-            segment *grown = malloc(capacity * sizeof(segment));
-            memcpy(grown, segments, count * sizeof(segment));
-            if (segments != stack) free(segments);
-            segments = grown;
-        }
-        segments[count++] = (segment){x + (size_t)sample * cin * h * w, y + (size_t)sample * cout * h * w, ty, tx, n,
-                                      (int)(t - begin)};
-        t += n;
-    }
-
+    int count = make_segments(x, cin, y, cout, h, w, begin, end, stack, 16, &segments);
     for (int i = 0; i < count; i++) {
 #ifdef OCR_X86
         if (vector) { input_segment_avx2(&segments[i], cin, h, w, v, tp, buffer); continue; }
@@ -331,4 +338,146 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
         output_segment_scalar(&segments[i], cout, h, w, m, tp, cout_pad, bias, relu);
     }
     if (segments != stack) free(segments);
+}
+
+// ---- The weight gradient ----
+// Forward, per point e: M[e] = U[e] · V[e] and Y = Aᵀ M A per tile, U = G g Gᵀ. Backward:
+//   Q = A dY Aᵀ (6x6 from each 4x4 output-gradient tile, zero outside the image)
+//   dU[e] += Q[e] · V[e]ᵀ    [cout, tiles] x [tiles, cin], summed over the tiles
+//   dg = Gᵀ dU G             (3x3 from 6x6), once after all tiles
+
+// q = A y: the adjoint of WINOGRAD_OUTPUT, 6 points from 4 values.
+#define WINOGRAD_GRADIENT(y, q) do { \
+    q[0] = y[0]; \
+    q[1] = (y[0] + y[2]) + (y[1] + y[3]); \
+    q[2] = (y[0] + y[2]) - (y[1] + y[3]); \
+    q[3] = (y[0] + 4.0f * y[2]) + (2.0f * y[1] + 8.0f * y[3]); \
+    q[4] = (y[0] + 4.0f * y[2]) - (2.0f * y[1] + 8.0f * y[3]); \
+    q[5] = y[3]; } while (0)
+
+size_t ocr_winograd_gradient_scratch_count(int cin, int cout, int tiles) {
+    return (size_t)POINTS * (cin + cout) * row_stride(tiles) + 12 * (size_t)row_length(tiles);
+}
+
+// One tile's Q = A dY Aᵀ from the gradient plane (zero outside), written to out[e * estride].
+static void gradient_tile(const float *plane, int h, int w, int y0, int x0, float *out, size_t estride) {
+    float d[4][4], t[6][4];
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 4; c++)
+            d[r][c] = y0 + r < h && x0 + c < w ? plane[(size_t)(y0 + r) * w + x0 + c] : 0;
+    for (int c = 0; c < 4; c++) {
+        float col[4] = {d[0][c], d[1][c], d[2][c], d[3][c]}, q[6];
+        WINOGRAD_GRADIENT(col, q);
+        for (int k = 0; k < 6; k++) t[k][c] = q[k];
+    }
+    for (int k = 0; k < 6; k++) {
+        float q[6];
+        WINOGRAD_GRADIENT(t[k], q);
+        for (int l = 0; l < 6; l++) out[(size_t)(k * 6 + l) * estride] = q[l];
+    }
+}
+
+// Q for a run of tiles: s->plane_out is the sample's gradient [cout, h, w].
+static void gradient_segment_scalar(const segment *s, int cout, int h, int w, float *q, int tp) {
+    for (int o = 0; o < cout; o++)
+        for (int t = 0; t < s->nt; t++)
+            gradient_tile(s->plane_out + (size_t)o * h * w, h, w, 4 * s->ty, 4 * (s->tx0 + t),
+                          q + (size_t)o * tp + s->col + t, (size_t)cout * tp);
+}
+
+#ifdef OCR_X86
+// Q for a run of tiles, 8 at a time: the 4 gradient rows under the tile row (tiles do not
+// overlap: tile t is columns 4t..4t+3), A down the columns, then along the rows after a transpose.
+__attribute__((target("avx2,fma")))
+static void gradient_segment_avx2(const segment *s, int cout, int h, int w, float *q, int tp, float *buffer) {
+    int groups = (s->nt + 7) / 8, len = 32 * groups, x0 = 4 * s->tx0;
+    float *rows = buffer, *mixed = buffer + 4 * len;
+    size_t estride = (size_t)cout * tp;
+    int valid = w - x0 < len ? w - x0 : len;
+    for (int o = 0; o < cout; o++) {
+        const float *plane = s->plane_out + (size_t)o * h * w;
+        for (int r = 0; r < 4; r++) {
+            float *row = rows + r * len;
+            int y = 4 * s->ty + r;
+            if (y >= h) {
+                memset(row, 0, len * sizeof(float));
+                continue;
+            }
+            memcpy(row, plane + (size_t)y * w + x0, valid * sizeof(float));
+            if (valid < len) memset(row + valid, 0, (len - valid) * sizeof(float));
+        }
+        for (int j = 0; j < len; j += 8) {
+            __m256 d[4], r[6];
+            for (int i = 0; i < 4; i++) d[i] = _mm256_loadu_ps(rows + i * len + j);
+            WINOGRAD_GRADIENT(d, r);
+            for (int k = 0; k < 6; k++) _mm256_storeu_ps(mixed + k * len + j, r[k]);
+        }
+        float *out = q + (size_t)o * tp + s->col;
+        for (int g = 0; g < groups; g++) {
+            for (int k = 0; k < 6; k++) {
+                const float *m = mixed + k * len + 32 * g;
+                __m256 p[4], r[6];
+                transpose8(_mm256_loadu_ps(m), _mm256_loadu_ps(m + 8), _mm256_loadu_ps(m + 16),
+                           _mm256_loadu_ps(m + 24), p);
+                WINOGRAD_GRADIENT(p, r);
+                for (int l = 0; l < 6; l++) _mm256_storeu_ps(out + (size_t)(k * 6 + l) * estride + 8 * g, r[l]);
+            }
+        }
+    }
+}
+#endif
+
+void ocr_winograd_weight_gradient(const float *x, int cin, int h, int w, const float *dy, int cout, long begin,
+                                  long end, float *du, float *scratch) {
+    if (end <= begin) return;
+    int nt = (int)(end - begin), tp = row_stride(nt);
+    float *v = scratch, *q = v + (size_t)POINTS * cin * tp, *buffer = q + (size_t)POINTS * cout * tp;
+#ifdef OCR_X86
+    int vector = ocr_has_avx2_fma();
+#endif
+    segment stack[16], *segments = stack;
+    // The gradient stands where the forward output was (read only).
+    int count = make_segments(x, cin, (float *)dy, cout, h, w, begin, end, stack, 16, &segments);
+    for (int i = 0; i < count; i++) {
+#ifdef OCR_X86
+        if (vector) {
+            input_segment_avx2(&segments[i], cin, h, w, v, tp, buffer);
+            gradient_segment_avx2(&segments[i], cout, h, w, q, tp, buffer);
+            continue;
+        }
+#endif
+        input_segment_scalar(&segments[i], cin, h, w, v, tp);
+        gradient_segment_scalar(&segments[i], cout, h, w, q, tp);
+    }
+    if (segments != stack) free(segments);
+    // dU[e] [cout, cin] += Q[e] [cout, nt] · V[e]ᵀ; only the first nt columns are read.
+    for (int e = 0; e < POINTS; e++)
+        ocr_sgemm(0, 1, cout, cin, nt, 1, q + (size_t)e * cout * tp, tp, v + (size_t)e * cin * tp, tp, 1,
+                  du + (size_t)e * cout * cin, cin);
+}
+
+// r = Gᵀ u: the adjoint of `kernel_points`, 3 kernel taps from 6 points.
+static void kernel_points_adjoint(const float u[6], float r[3]) {
+    const float sixth = 1.0f / 6, twelfth = 1.0f / 12, twentyfourth = 1.0f / 24;
+    r[0] = 0.25f * u[0] - sixth * (u[1] + u[2]) + twentyfourth * (u[3] + u[4]);
+    r[1] = sixth * (u[2] - u[1]) + twelfth * (u[3] - u[4]);
+    r[2] = sixth * (u[3] + u[4] - u[1] - u[2]) + u[5];
+}
+
+void ocr_winograd_gradient_to_weights(const float *du, int cout, int cin, float *dw) {
+    size_t plane = (size_t)cout * cin;
+    for (size_t oi = 0; oi < plane; oi++) {
+        // u[a][b] = dU[a * 6 + b]: a the vertical point, b the horizontal one.
+        float t[6][3];
+        for (int a = 0; a < 6; a++) {
+            float u[6];
+            for (int b = 0; b < 6; b++) u[b] = du[(size_t)(a * 6 + b) * plane + oi];
+            kernel_points_adjoint(u, t[a]);
+        }
+        for (int kx = 0; kx < 3; kx++) {
+            float u[6] = {t[0][kx], t[1][kx], t[2][kx], t[3][kx], t[4][kx], t[5][kx]}, r[3];
+            kernel_points_adjoint(u, r);
+            for (int ky = 0; ky < 3; ky++) dw[oi * 9 + ky * 3 + kx] += r[ky];
+        }
+    }
 }

@@ -186,7 +186,7 @@ public final class CRNN: ParameterHolder {
         }
         for (index, layer) in layers.enumerated().reversed() {
             switch layer {
-            case .conv(let conv): dx = conv.backward(dx)
+            case .conv(let conv): dx = conv.backward(dx, inputGradient: index > 0)
             case .batchNorm(let bn): dx = bn.backward(dx)
             case .relu: reluBackward(&dx, output: reluOutputs[index]!)
             case .maxPool(let pool): dx = pool.backward(dx)

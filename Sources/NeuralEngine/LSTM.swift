@@ -57,7 +57,7 @@ public final class LSTMDirection: ParameterHolder {
         precondition(x.count == T * N * I, "LSTM: input is not [\(T), \(N), \(I)]")
         precondition(lengths.count == N && lengths.allSatisfy { $0 >= 0 && $0 <= T }, "LSTM: bad lengths")
         // All steps' input projections at once, biases folded in: [T*N, 4H].
-        var gates = [Float](repeating: 0, count: T * N * G)
+        var gates = floatsToOverwrite(T * N * G)  // every row starts as the bias
         let bias = zip(biasIH.value, biasHH.value).map { $0 + $1 }
         gates.withUnsafeMutableBufferPointer { g in
             for r in 0..<(T * N) { (g.baseAddress! + r * G).update(from: bias, count: G) }
@@ -198,7 +198,7 @@ public final class LSTMDirection: ParameterHolder {
             }
         }
         // gates = x W_ih^T + b_ih + b_hh  ⇒  dx = dGates W_ih,  dW_ih += dGates^T x,  db += Σ dGates
-        var dx = [Float](repeating: 0, count: T * N * I)
+        var dx = floatsToOverwrite(T * N * I)  // beta 0: the GEMM writes every element
         sgemm(m: T * N, n: I, k: G, dGates, lda: G, weightIH.value, ldb: I, &dx, ldc: I, threads: Parallelism.threads)
         sgemm(transposeA: true, m: G, n: I, k: T * N, dGates, lda: G, input, ldb: I, beta: 1,
               &weightIH.gradient, ldc: I, threads: Parallelism.threads)

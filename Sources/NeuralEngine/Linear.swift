@@ -20,9 +20,9 @@ public final class Linear: ParameterHolder {
     public func forward(_ x: [Float], rows: Int, training: Bool) -> [Float] {
         precondition(x.count == rows * inputFeatures, "Linear: \(x.count) inputs is not \(rows) x \(inputFeatures)")
         if training { input = x }
-        var y = [Float](repeating: 0, count: rows * outputFeatures)
-        for r in 0..<rows {
-            for o in 0..<outputFeatures { y[r * outputFeatures + o] = bias.value[o] }
+        var y = floatsToOverwrite(rows * outputFeatures)
+        y.withUnsafeMutableBufferPointer { yp in
+            for r in 0..<rows { (yp.baseAddress! + r * outputFeatures).update(from: bias.value, count: outputFeatures) }
         }
         sgemm(transposeB: true, m: rows, n: outputFeatures, k: inputFeatures,
               x, lda: inputFeatures, weight.value, ldb: inputFeatures, beta: 1, &y, ldc: outputFeatures)
@@ -34,10 +34,14 @@ public final class Linear: ParameterHolder {
         // y = x W^T + b  ⇒  dW += dy^T x,  db += Σ_rows dy,  dx = dy W
         sgemm(transposeA: true, m: outputFeatures, n: inputFeatures, k: rows,
               dy, lda: outputFeatures, input, ldb: inputFeatures, beta: 1, &weight.gradient, ldc: inputFeatures)
-        for r in 0..<rows {
-            for o in 0..<outputFeatures { bias.gradient[o] += dy[r * outputFeatures + o] }
+        dy.withUnsafeBufferPointer { d in
+            bias.gradient.withUnsafeMutableBufferPointer { db in
+                for r in 0..<rows {
+                    for o in 0..<outputFeatures { db[o] += d[r &* outputFeatures &+ o] }
+                }
+            }
         }
-        var dx = [Float](repeating: 0, count: rows * inputFeatures)
+        var dx = floatsToOverwrite(rows * inputFeatures)  // beta 0: the GEMM writes every element
         sgemm(m: rows, n: inputFeatures, k: outputFeatures,
               dy, lda: outputFeatures, weight.value, ldb: inputFeatures, &dx, ldc: inputFeatures)
         return dx

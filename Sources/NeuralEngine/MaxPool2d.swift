@@ -27,8 +27,8 @@ public final class MaxPool2d {
         precondition(x.count == planes * h * w, "MaxPool2d: input is not [\(planes), \(h), \(w)]")
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh > 0 && ow > 0, "MaxPool2d: a \(h)x\(w) input is smaller than the window")
-        var y = [Float](repeating: 0, count: planes * oh * ow)
-        var indices = [Int32](repeating: 0, count: training ? y.count : 0)
+        var y = floatsToOverwrite(planes * oh * ow)  // the kernel writes every output (and index)
+        var indices = [Int32](unsafeUninitializedCapacity: training ? y.count : 0) { _, count in count = training ? y.count : 0 }
         let (kh, kw) = kernelSize, (sh, sw) = stride, (ph, pw) = padding
         let parts = min(Parallelism.threads, planes)
         x.withUnsafeBufferPointer { xp in
@@ -55,12 +55,18 @@ public final class MaxPool2d {
     public func backward(_ dy: [Float]) -> [Float] {
         let (planes, h, w) = inputShape
         precondition(dy.count == argmax.count, "MaxPool2d backward: wrong gradient size")
-        var dx = [Float](repeating: 0, count: planes * h * w)
-        let perPlane = dy.count / max(planes, 1)
-        for plane in 0..<planes {
-            for o in 0..<perPlane {
-                let i = plane * perPlane + o
-                dx[plane * h * w + Int(argmax[i])] += dy[i]
+        let perPlane = dy.count / max(planes, 1), parts = min(Parallelism.threads, planes)
+        var dx = floatsToOverwrite(planes * h * w)  // the kernel zeroes each plane first
+        dy.withUnsafeBufferPointer { g in
+            argmax.withUnsafeBufferPointer { at in
+                dx.withUnsafeMutableBufferPointer { d in
+                    Parallelism.forEach(parts) { part in
+                        let first = planes * part / parts, last = planes * (part + 1) / parts
+                        ocr_maxpool2d_backward(g.baseAddress! + first * perPlane, at.baseAddress! + first * perPlane,
+                                               d.baseAddress! + first * h * w, Int32(last - first), Int32(h * w),
+                                               Int32(perPlane))
+                    }
+                }
             }
         }
         return dx

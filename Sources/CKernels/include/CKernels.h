@@ -52,6 +52,11 @@ void ocr_relu_backward(float *dy, const float *y, size_t n);
 void ocr_maxpool2d(const float *x, float *y, int *argmax, int planes, int h, int w, int oh, int ow,
                    int kh, int kw, int sh, int sw, int ph, int pw);
 
+/// The backward pass of `ocr_maxpool2d` for `planes` planes: dx (plane_in floats per plane,
+/// overwritten) gets each output's gradient dy (plane_out per plane) at its argmax, summed where
+/// windows overlap.
+void ocr_maxpool2d_backward(const float *dy, const int *argmax, float *dx, int planes, int plane_in, int plane_out);
+
 /// Direct stride-1 convolution of one image [cin, h, w] with weights [cout, cin, kh, kw] into
 /// y [cout, oh, ow] (oh = h + 2ph - kh + 1, ow likewise): y = bias + W * x. For layers with few
 /// inputs per output (the first layer), where im2col + GEMM would spend its time storing tiles.
@@ -70,6 +75,17 @@ size_t ocr_winograd_scratch_count(int cin, int cout, int tiles);
 /// ((h+3)/4)·((w+3)/4) per sample; disjoint ranges may run on different threads. bias may be NULL.
 void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *packed, int cout, const float *bias,
                           int relu, float *y, long begin, long end, float *scratch);
+
+/// Scratch floats for `ocr_winograd_weight_gradient` over `tiles` tiles.
+size_t ocr_winograd_gradient_scratch_count(int cin, int cout, int tiles);
+/// The weight gradient of `ocr_winograd_conv3x3` in the transformed domain, for the output tiles
+/// [begin, end) (numbered as there): du [36, cout, cin] += Σ_tiles (A dY Aᵀ)[e][o] · (Bᵀ x B)[e][i],
+/// where x [n, cin, h, w] is the layer's input and dy [n, cout, h, w] the gradient of its output.
+/// Disjoint ranges may run on different threads into separate du.
+void ocr_winograd_weight_gradient(const float *x, int cin, int h, int w, const float *dy, int cout, long begin,
+                                  long end, float *du, float *scratch);
+/// dw [cout, cin, 3, 3] += Gᵀ du[o][i] G: the weight gradient from its transformed form.
+void ocr_winograd_gradient_to_weights(const float *du, int cout, int cin, float *dw);
 
 /// Makes glibc's malloc keep large freed buffers for reuse instead of unmapping them (and mapping
 /// and page-faulting new ones on the next pass). Returns 1 when applied, 0 elsewhere.
