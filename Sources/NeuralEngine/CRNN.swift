@@ -130,6 +130,16 @@ public final class CRNN: ParameterHolder {
             case .batchNorm(let bn):
                 x = bn.forward(x, batch: n, plane: h * w, training: training)
             case .relu:
+                // A ReLU then max pooling equals the pooling then the ReLU (the maximum commutes with
+                // a monotone function), so training pools first and rectifies a quarter of the values.
+                if training, index + 1 < layers.count, case .maxPool(let pool) = layers[index + 1] {
+                    x = pool.forward(x, planes: n * c, height: h, width: w, training: true)
+                    (h, w) = pool.outputSize(height: h, width: w)
+                    reluForward(&x)
+                    reluOutputs[index] = x
+                    index += 2
+                    continue
+                }
                 reluForward(&x)
                 if training { reluOutputs[index] = x }
             case .maxPool(let pool):
@@ -188,8 +198,15 @@ public final class CRNN: ParameterHolder {
             switch layer {
             case .conv(let conv): dx = conv.backward(dx, inputGradient: index > 0)
             case .batchNorm(let bn): dx = bn.backward(dx)
-            case .relu: reluBackward(&dx, output: reluOutputs[index]!)
-            case .maxPool(let pool): dx = pool.backward(dx)
+            case .relu:
+                // Done with the pooling that follows it (see forward).
+                if index + 1 < layers.count, case .maxPool = layers[index + 1] { continue }
+                reluBackward(&dx, output: reluOutputs[index]!)
+            case .maxPool(let pool):
+                if index > 0, case .relu = layers[index - 1] {
+                    reluBackward(&dx, output: reluOutputs[index - 1]!)
+                }
+                dx = pool.backward(dx)
             }
         }
     }

@@ -68,7 +68,8 @@ public final class OCRModel {
     }
 
     /// Loads and checks a model file: format, version, architecture, charset, and every tensor's
-    /// name and shape. Errors say exactly what is wrong.
+    /// name and shape. Errors say exactly what is wrong. A training checkpoint (`ocr train
+    /// --checkpoint`) loads as the model it holds.
     public static func load(contentsOf path: String) throws(ModelFileError) -> OCRModel {
         try OCRModel(SafeTensors.read(contentsOf: path), name: path)
     }
@@ -126,7 +127,11 @@ public final class OCRModel {
             bn.runningMean = try Self.tensor(file, "\(prefix).running_mean", shape: [bn.channels], fail: fail)
             bn.runningVariance = try Self.tensor(file, "\(prefix).running_var", shape: [bn.channels], fail: fail)
         }
-        let extra = file.names.filter { !expected.contains($0) && !$0.hasSuffix("num_batches_tracked") }
+        // A training checkpoint is a model plus the optimizer's state: it loads as the model.
+        let isCheckpoint = meta["checkpoint_optimizer_step"] != nil
+        let extra = file.names.filter {
+            !expected.contains($0) && !$0.hasSuffix("num_batches_tracked") && !(isCheckpoint && $0.hasPrefix("optimizer."))
+        }
         if !extra.isEmpty {
             throw fail("unexpected tensors for architecture '\(spec)': \(extra.prefix(5).joined(separator: ", "))")
         }

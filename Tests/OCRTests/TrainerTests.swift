@@ -115,6 +115,22 @@ import Imaging
         try trainer.model.save(to: path)
         #expect(throws: ModelFileError.self) { try TrainingCheckpoint(contentsOf: path) }
     }
+
+    /// `ocr eval --model run.ckpt`: a checkpoint loads as its model (the optimizer's tensors
+    /// ignored); a model file with such extra tensors is still refused.
+    @Test func aCheckpointLoadsAsItsModel() throws {
+        let trainer = try makeTrainer(steps: 2)
+        trainer.trainStep()
+        let path = try temporaryPath("run.ckpt")
+        try trainer.saveCheckpoint(to: path)
+        let model = try OCRModel.load(contentsOf: path)
+        for ((name, a), (_, b)) in zip(model.network.namedParameters, trainer.model.network.namedParameters) {
+            #expect(a.value == b.value, "\(name)")
+        }
+        var file = try SafeTensors.read(contentsOf: path)
+        file.metadata["checkpoint_optimizer_step"] = nil
+        #expect(throws: ModelFileError.self) { try OCRModel(file, name: path) }
+    }
 }
 
 @Suite struct FineTuningTests {
