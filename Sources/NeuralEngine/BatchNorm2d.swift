@@ -11,7 +11,8 @@ public final class BatchNorm2d: ParameterHolder {
     public var runningMean: [Float]
     public var runningVariance: [Float]
 
-    private var normalized: [Float] = []      // cache: x̂ [N, C, H, W]
+    private var input: [Float] = []           // cache: x [N, C, H, W]
+    private var means: [Float] = []           // cache: the batch's mean [C]
     private var inverseStd: [Float] = []      // cache: 1/sqrt(var + ε) [C]
     private var shape = (n: 0, plane: 0)
 
@@ -48,37 +49,37 @@ public final class BatchNorm2d: ParameterHolder {
             }
             return y
         }
-        normalized = floatsToOverwrite(x.count)
+        input = x
         shape = (n, plane)
         let eps = Double(epsilon)
-        // Per channel: the batch's mean and Σ (x - mean)², per-plane partial sums in Float, the
-        // total in Double; then x̂ and y.
-        var statistics = [(mean: Float, squares: Double)](repeating: (0, 0), count: C)
+        // Per channel, in one pass: Σ d and Σ d² of d = x - K, shifted by K = the channel's first
+        // value (within a few deviations of the mean) so that the variance Σd²/M - (Σd/M)² does
+        // not cancel (per-plane sums in Float, totals in Double); then y.
+        var statistics = [(mean: Float, variance: Double)](repeating: (0, 0), count: C)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
-                normalized.withUnsafeMutableBufferPointer { np in
-                    statistics.withUnsafeMutableBufferPointer { stats in
-                        let workers = min(Parallelism.threads, C)
-                        Parallelism.forEach(workers) { worker in
-                            for c in Swift.stride(from: worker, to: C, by: workers) {
-                                var sum = 0.0, squares = 0.0
-                                for s in 0..<n { sum += Double(vectorSum(xp.baseAddress! + (s * C + c) * plane, plane)) }
-                                let m = Float(sum / Double(count))
-                                for s in 0..<n {
-                                    squares += Double(vectorSquaredDistance(xp.baseAddress! + (s * C + c) * plane, plane, from: m))
-                                }
-                                stats[c] = (m, squares)
-                                let k = Float(1 / (squares / Double(count) + eps).squareRoot())
-                                let g = weight.value[c], b = bias.value[c]
-                                for s in 0..<n {
-                                    let base = (s * C + c) * plane
-                                    let xs = xp.baseAddress! + base, ys = yp.baseAddress! + base, ns = np.baseAddress! + base
-                                    for p in 0..<plane {
-                                        let xhat = (xs[p] - m) * k
-                                        ns[p] = xhat
-                                        ys[p] = g * xhat + b
-                                    }
-                                }
+                statistics.withUnsafeMutableBufferPointer { stats in
+                    let workers = min(Parallelism.threads, C)
+                    Parallelism.forEach(workers) { worker in
+                        for c in Swift.stride(from: worker, to: C, by: workers) {
+                            let shift = xp[c * plane]
+                            var sum = 0.0, squares = 0.0
+                            for s in 0..<n {
+                                let (d, d2) = vectorShiftedSums(xp.baseAddress! + (s * C + c) * plane, plane, shift: shift)
+                                sum += Double(d)
+                                squares += Double(d2)
+                            }
+                            let meanShift = sum / Double(count)
+                            let variance = max(squares / Double(count) - meanShift * meanShift, 0)
+                            let m = Float(Double(shift) + meanShift)
+                            stats[c] = (m, variance)
+                            let k = Float(1 / (variance + eps).squareRoot())
+                            // y = γ (x - m) k + β = a x + b
+                            let a = weight.value[c] * k, b = bias.value[c] - a * m
+                            for s in 0..<n {
+                                let base = (s * C + c) * plane
+                                let xs = xp.baseAddress! + base, ys = yp.baseAddress! + base
+                                for p in 0..<plane { ys[p] = a * xs[p] + b }
                             }
                         }
                     }
@@ -86,9 +87,10 @@ public final class BatchNorm2d: ParameterHolder {
             }
         }
         // The cache for backward, and the running statistics (momentum, unbiased variance).
-        inverseStd = statistics.map { Float(1 / ($0.squares / Double(count) + eps).squareRoot()) }
-        for (c, (m, squares)) in statistics.enumerated() {
-            let unbiased = count > 1 ? squares / Double(count - 1) : squares / Double(count)
+        means = statistics.map(\.mean)
+        inverseStd = statistics.map { Float(1 / ($0.variance + eps).squareRoot()) }
+        for (c, (m, variance)) in statistics.enumerated() {
+            let unbiased = count > 1 ? variance * Double(count) / Double(count - 1) : variance
             runningMean[c] = (1 - momentum) * runningMean[c] + momentum * m
             runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * Float(unbiased)
         }
@@ -103,27 +105,32 @@ public final class BatchNorm2d: ParameterHolder {
         var dx = floatsToOverwrite(dy.count)  // every element is written below
         var sums = [Float](repeating: 0, count: 2 * C)  // Σ dy, Σ dy x̂ per channel
         dy.withUnsafeBufferPointer { dyp in
-            normalized.withUnsafeBufferPointer { np in
+            input.withUnsafeBufferPointer { xp in
                 dx.withUnsafeMutableBufferPointer { dxp in
                     sums.withUnsafeMutableBufferPointer { sp in
                         let workers = min(Parallelism.threads, C)
                         Parallelism.forEach(workers) { worker in
                             for c in Swift.stride(from: worker, to: C, by: workers) {
-                                // y = γ x̂ + β  ⇒  dβ = Σ dy,  dγ = Σ dy x̂
-                                var sumDy: Float = 0, sumDyXhat: Float = 0
+                                // y = γ x̂ + β  ⇒  dβ = Σ dy,  dγ = Σ dy x̂ = k Σ dy (x - μ);  x̂ = (x - μ) k
+                                let m = means[c], k = inverseStd[c]
+                                var sumDy: Float = 0, sumDyCentered: Float = 0
                                 for s in 0..<n {
                                     let base = (s * C + c) * plane
-                                    sumDy += vectorSum(dyp.baseAddress! + base, plane)
-                                    sumDyXhat += vectorDot(dyp.baseAddress! + base, np.baseAddress! + base, plane)
+                                    let (d, dc) = vectorSumAndCenteredDot(dyp.baseAddress! + base, xp.baseAddress! + base,
+                                                                          plane, center: m)
+                                    sumDy += d
+                                    sumDyCentered += dc
                                 }
+                                let sumDyXhat = k * sumDyCentered
                                 sp[c] = sumDy
                                 sp[C + c] = sumDyXhat
                                 // x̂ = (x - μ)/σ with μ, σ from the batch  ⇒  dx = γ/(σ M) (M dy - Σ dy - x̂ Σ dy x̂)
-                                let scale = weight.value[c] * inverseStd[c] / count
+                                //   = a dy + b (x - μ) + e with a = γk, b = -γk² Σdy x̂ / M, e = -γk Σdy / M
+                                let a = weight.value[c] * k, b = -a * k * sumDyXhat / count, e = -a * sumDy / count
                                 for s in 0..<n {
                                     let base = (s * C + c) * plane
-                                    let d = dyp.baseAddress! + base, xhat = np.baseAddress! + base, out = dxp.baseAddress! + base
-                                    for p in 0..<plane { out[p] = scale * (count * d[p] - sumDy - xhat[p] * sumDyXhat) }
+                                    let d = dyp.baseAddress! + base, x = xp.baseAddress! + base, out = dxp.baseAddress! + base
+                                    for p in 0..<plane { out[p] = a * d[p] + b * (x[p] - m) + e }
                                 }
                             }
                         }
@@ -162,30 +169,35 @@ func vectorSum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
     return total
 }
 
-/// Σ a[i] · b[i] over 0..<count.
+/// (Σ d, Σ d²) of d = x[i] - shift over 0..<count.
 @inline(__always)
-func vectorDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-    var acc = SIMD8<Float>(), i = 0
+func vectorShiftedSums(_ x: UnsafePointer<Float>, _ count: Int, shift: Float) -> (Float, Float) {
+    var acc = SIMD8<Float>(), acc2 = SIMD8<Float>(), i = 0
+    let k = SIMD8<Float>(repeating: shift)
     while i &+ 8 <= count {
-        acc += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+        let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - k
+        acc += d
+        acc2 += d * d
         i &+= 8
     }
-    var total = acc.sum()
-    while i < count { total += a[i] * b[i]; i &+= 1 }
-    return total
+    var total = acc.sum(), total2 = acc2.sum()
+    while i < count { let d = x[i] - shift; total += d; total2 += d * d; i &+= 1 }
+    return (total, total2)
 }
 
-/// Σ (x[i] - m)² over 0..<count.
+/// (Σ a[i], Σ a[i] · (b[i] - center)) over 0..<count.
 @inline(__always)
-func vectorSquaredDistance(_ x: UnsafePointer<Float>, _ count: Int, from m: Float) -> Float {
-    var acc = SIMD8<Float>(), i = 0
-    let mean = SIMD8<Float>(repeating: m)
+func vectorSumAndCenteredDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int,
+                             center: Float) -> (Float, Float) {
+    var acc = SIMD8<Float>(), accDot = SIMD8<Float>(), i = 0
+    let m = SIMD8<Float>(repeating: center)
     while i &+ 8 <= count {
-        let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - mean
-        acc += d * d
+        let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+        acc += va
+        accDot += va * (UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self) - m)
         i &+= 8
     }
-    var total = acc.sum()
-    while i < count { let d = x[i] - m; total += d * d; i &+= 1 }
-    return total
+    var total = acc.sum(), totalDot = accDot.sum()
+    while i < count { total += a[i]; totalDot += a[i] * (b[i] - center); i &+= 1 }
+    return (total, totalDot)
 }

@@ -164,6 +164,17 @@ import CKernels
         }
     }
 
+    /// Batch statistics of values far from zero (the one-pass sums are shifted): y/γ still has
+    /// zero mean and unit variance.
+    @Test func batchNormStatisticsOfLargeValues() {
+        let bn = BatchNorm2d(channels: 1)
+        let x = randomValues(4 * 1000, seed: 43).map { 1000 + $0 }
+        let y = bn.forward(x, batch: 4, plane: 1000, training: true)
+        let mean = y.reduce(0, +) / Float(y.count)
+        let variance = y.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(y.count)
+        #expect(abs(mean) < 1e-3 && abs(variance - 1) < 1e-3, "mean \(mean), variance \(variance)")
+    }
+
     @Test func batchNormInferenceUsesRunningStatistics() {
         let bn = BatchNorm2d(channels: 1)
         bn.runningMean = [2]
