@@ -130,12 +130,15 @@ public final class LSTMDirection: ParameterHolder {
         let dhRecurrent = UnsafeMutablePointer<Float>.allocate(capacity: N * H)
         let dcRecurrent = UnsafeMutablePointer<Float>.allocate(capacity: N * H)
         let tanhC = UnsafeMutablePointer<Float>.allocate(capacity: H)
+        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: H)  // the state before the first step
         dhRecurrent.initialize(repeating: 0, count: N * H)
         dcRecurrent.initialize(repeating: 0, count: N * H)
+        zeros.initialize(repeating: 0, count: H)
         defer {
             dhRecurrent.deallocate()
             dcRecurrent.deallocate()
             tanhC.deallocate()
+            zeros.deallocate()
         }
         gates.withUnsafeBufferPointer { gp in
             cells.withUnsafeBufferPointer { cp in
@@ -157,7 +160,7 @@ public final class LSTMDirection: ParameterHolder {
                                         continue
                                     }
                                     let row = g + b * G, dRow = dg + b * G, cRow = c + b * H, dOutRow = dOut + b * H
-                                    let cPrev: UnsafePointer<Float>? = hasPrevious ? cp.baseAddress! + previous * N * H + b * H : nil
+                                    let cPrev = hasPrevious ? cp.baseAddress! + previous * N * H + b * H : UnsafePointer(zeros)
                                     ocr_vtanh(cRow, tanhC, H)
                                     for j in 0..<H {
                                         let i = row[j], f = row[H &+ j], gg = row[2 &* H &+ j], o = row[3 &* H &+ j]
@@ -166,7 +169,7 @@ public final class LSTMDirection: ParameterHolder {
                                         let dO = dhj * tanhC[j]
                                         let dc = dcb[j] + dhj * o * (1 - tanhC[j] * tanhC[j])
                                         // c = f ⊙ c_prev + i ⊙ g
-                                        let dI = dc * gg, dF = dc * (cPrev?[j] ?? 0), dG = dc * i
+                                        let dI = dc * gg, dF = dc * cPrev[j], dG = dc * i
                                         dcb[j] = dc * f
                                         // through σ and tanh
                                         dRow[j] = dI * i * (1 - i)
@@ -243,11 +246,15 @@ public final class BidirectionalLSTM: ParameterHolder {
             let out = direction.forward(x, steps: T, batch: N, lengths: lengths, training: training)
             if direction.reverse { r = out } else { f = out }
         }
-        var out = [Float](repeating: 0, count: T * N * 2 * H)
-        for row in 0..<(T * N) {
-            for j in 0..<H {
-                out[row * 2 * H + j] = f[row * H + j]
-                out[row * 2 * H + H + j] = r[row * H + j]
+        var out = floatsToOverwrite(T * N * 2 * H)  // every row gets both halves
+        out.withUnsafeMutableBufferPointer { o in
+            f.withUnsafeBufferPointer { f in
+                r.withUnsafeBufferPointer { r in
+                    for row in 0..<(T * N) {
+                        (o.baseAddress! + row * 2 * H).update(from: f.baseAddress! + row * H, count: H)
+                        (o.baseAddress! + row * 2 * H + H).update(from: r.baseAddress! + row * H, count: H)
+                    }
+                }
             }
         }
         return out
@@ -256,18 +263,26 @@ public final class BidirectionalLSTM: ParameterHolder {
     /// dy: [T, N, 2H] → dx: [T, N, I].
     public func backward(_ dy: [Float]) -> [Float] {
         let H = hiddenSize, rows = dy.count / (2 * H)
-        var df = [Float](repeating: 0, count: rows * H), dr = df
-        for row in 0..<rows {
-            for j in 0..<H {
-                df[row * H + j] = dy[row * 2 * H + j]
-                dr[row * H + j] = dy[row * 2 * H + H + j]
+        var df = floatsToOverwrite(rows * H), dr = floatsToOverwrite(rows * H)  // every row copied
+        dy.withUnsafeBufferPointer { d in
+            df.withUnsafeMutableBufferPointer { f in
+                dr.withUnsafeMutableBufferPointer { r in
+                    for row in 0..<rows {
+                        (f.baseAddress! + row * H).update(from: d.baseAddress! + row * 2 * H, count: H)
+                        (r.baseAddress! + row * H).update(from: d.baseAddress! + row * 2 * H + H, count: H)
+                    }
+                }
             }
         }
         var dx = [Float](), dxr = [Float]()
         bothDirections { direction in
             if direction.reverse { dxr = direction.backward(dr) } else { dx = direction.backward(df) }
         }
-        for i in dx.indices { dx[i] += dxr[i] }
+        dx.withUnsafeMutableBufferPointer { a in
+            dxr.withUnsafeBufferPointer { b in
+                for i in 0..<a.count { a[i] += b[i] }
+            }
+        }
         return dx
     }
 
