@@ -1,6 +1,29 @@
 #include "CKernels.h"
+#include "Microkernel.h"
 
 #include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define OCR_X86 1
+#endif
+
+#ifdef OCR_X86
+// out[ox] = max of the 2x2 window at columns 2ox, 2ox+1 of rows r0 and r1, 8 outputs at a time;
+// returns how many outputs it wrote (a multiple of 8).
+__attribute__((target("avx2,fma")))
+static int pool2x2_row_avx2(const float *r0, const float *r1, float *out, int ow) {
+    int ox = 0;
+    for (; ox + 8 <= ow; ox += 8) {
+        __m256 v = _mm256_max_ps(_mm256_loadu_ps(r0 + 2 * ox), _mm256_loadu_ps(r1 + 2 * ox));
+        __m256 w = _mm256_max_ps(_mm256_loadu_ps(r0 + 2 * ox + 8), _mm256_loadu_ps(r1 + 2 * ox + 8));
+        // Even and odd columns side by side (per 128-bit lane), their maximum, lanes back in order.
+        __m256 m = _mm256_max_ps(_mm256_shuffle_ps(v, w, 0x88), _mm256_shuffle_ps(v, w, 0xDD));
+        _mm256_storeu_ps(out + ox, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(m), 0xD8)));
+    }
+    return ox;
+}
+#endif
 
 void ocr_maxpool2d(const float *x, float *y, int *argmax, int planes, int h, int w, int oh, int ow,
                    int kh, int kw, int sh, int sw, int ph, int pw) {
@@ -19,7 +42,11 @@ void ocr_maxpool2d(const float *x, float *y, int *argmax, int planes, int h, int
                 const float *r0 = src + (size_t)y0 * w, *r1 = r0 + w;
                 float *out = dst + (size_t)oy * ow;
                 if (!idx) {
-                    for (int ox = 0; ox < ow; ox++) {
+                    int ox = 0;
+#ifdef OCR_X86
+                    if (ocr_has_avx2_fma()) ox = pool2x2_row_avx2(r0, r1, out, ow);
+#endif
+                    for (; ox < ow; ox++) {
                         float a = r0[2 * ox + 1] > r0[2 * ox] ? r0[2 * ox + 1] : r0[2 * ox];
                         float b = r1[2 * ox + 1] > r1[2 * ox] ? r1[2 * ox + 1] : r1[2 * ox];
                         out[ox] = b > a ? b : a;
