@@ -27,16 +27,15 @@ public final class Parameter {
     public let name: String
     public let shape: [Int]
     public var value: [Float]
-    /// Accumulated by backward passes (`+=`); zeroed by ``zeroGradient()``. Allocated on first use
-    /// (a model loaded for inference never needs it). The first use is not thread-safe: a trainer
-    /// zeroes the gradients before spreading a backward pass over threads.
-    public lazy var gradient = [Float](repeating: 0, count: value.count)
+    /// Accumulated by backward passes (`+=`); zeroed by ``zeroGradient()``.
+    public var gradient: [Float]
 
     public init(_ name: String, shape: [Int], value: [Float]) {
         precondition(shape.reduce(1, *) == value.count, "\(name): \(value.count) values do not fill \(shape)")
         self.name = name
         self.shape = shape
         self.value = value
+        self.gradient = [Float](repeating: 0, count: value.count)
     }
 
     /// Uniform in [-bound, bound], PyTorch's default for Linear, Conv2d and LSTM with bound 1/sqrt(fan_in).
