@@ -131,7 +131,7 @@ public final class CRNN: ParameterHolder {
                 x = bn.forward(x, batch: n, plane: h * w, training: training)
             case .relu:
                 // A ReLU then max pooling equals the pooling then the ReLU (the maximum commutes with
-                // a monotone function), so training pools first and rectifies a quarter of the values.
+                // a monotone function), so training pools first and rectifies a quarter (or half) as many values.
                 if training, index + 1 < layers.count, case .maxPool(let pool) = layers[index + 1] {
                     x = pool.forward(x, planes: n * c, height: h, width: w, training: true)
                     (h, w) = pool.outputSize(height: h, width: w)

@@ -199,6 +199,7 @@ public final class Conv2d: ParameterHolder {
     private func winogradWeightGradient(_ dy: [Float], batch n: Int, height h: Int, width w: Int) {
         let cin = inputChannels, cout = outputChannels, threads = Parallelism.threads
         let total = n * ((h + 3) / 4) * ((w + 3) / 4)
+        guard total > 0 else { return }
         // Up to 256 tiles per chunk (the GEMMs' reduction length), as many chunks per worker.
         let perWorker = (total + threads * 256 - 1) / (threads * 256)
         let chunk = (total + threads * perWorker - 1) / (threads * perWorker)
