@@ -98,6 +98,9 @@ public enum CTCLoss {
         }
         var logZ = alpha[(T - 1) * S + S - 1]
         if S > 1 { logZ = logAdd(logZ, alpha[(T - 1) * S + S - 2]) }
+        // NaN logits are not an impossible alignment: the loss stays NaN for the caller to see
+        // (PyTorch's zero_infinity zeroes infinite losses only).
+        if logZ.isNaN { return (.nan, true) }
         guard logZ.isFinite else { return (0, false) }  // zero_infinity: no gradient either
         // loss = -log Z ⇒ d loss / d logit[t][k] = softmax[t][k] - Σ_{s: ext[s]=k} exp(α+β-lp[t][k]-log Z)
         var posterior = [Double](repeating: -.infinity, count: classes)

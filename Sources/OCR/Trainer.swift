@@ -191,6 +191,11 @@ public final class Trainer {
         let (batch, width, widths) = Trainer.pack(images, height: model.preprocessing.height)
         optimizer.zeroGradients()
         let network = model.network
+        // A skipped batch must not leave its statistics in the BatchNorm layers either.
+        let statistics = network.namedBatchNorms.map { ($0.1, $0.1.runningMean, $0.1.runningVariance) }
+        func restoreStatistics() {
+            for (bn, mean, variance) in statistics { (bn.runningMean, bn.runningVariance) = (mean, variance) }
+        }
         let (logits, steps, lengths) = network.forward(batch, batch: indices.count, width: width, widths: widths, training: true)
         let ctc = CTCLoss.compute(logits: logits, timeSteps: steps, batch: indices.count, classes: model.charset.classCount,
                                   inputLengths: lengths, targets: targets,
@@ -198,12 +203,14 @@ public final class Trainer {
         let loss = ctc.losses.reduce(0, +) / Float(indices.count)
         defer { step += 1 }
         guard loss.isFinite else {
+            restoreStatistics()
             skippedSteps += 1
             return StepResult(loss: loss, impossible: ctc.impossible, skipped: true)
         }
         network.backward(ctc.gradient)
         let norm = optimizer.clipGradients(maxNorm: options.clipNorm)
         guard norm.isFinite else {
+            restoreStatistics()
             skippedSteps += 1
             return StepResult(loss: loss, impossible: ctc.impossible, skipped: true)
         }

@@ -80,4 +80,13 @@ import Glibc
         #expect(r.losses == [0] && r.impossible == 1)
         #expect(r.gradient.allSatisfy { $0 == 0 })
     }
+
+    /// NaN logits give a NaN loss (which a trainer skips), not an impossible alignment's 0.
+    @Test func nanLogitsGiveANaNLoss() {
+        var logits = randomValues(4 * 1 * 3, seed: 4)
+        logits[5] = .nan
+        let r = CTCLoss.compute(logits: logits, timeSteps: 4, batch: 1, classes: 3,
+                                inputLengths: [4], targets: [[1, 2]], scales: [1])
+        #expect(r.losses[0].isNaN && r.impossible == 0)
+    }
 }

@@ -109,6 +109,31 @@ import Imaging
         #expect(resumed.plateauScale == 0.25)
     }
 
+    /// A batch whose loss or gradient is not finite (here: a poisoned weight, in the last layer:
+    /// NaN logits; in the first: a ReLU turns its NaNs to 0, the loss stays finite, the gradient
+    /// does not) is skipped and counted: no parameter and no BatchNorm statistic changes, and
+    /// training goes on.
+    @Test(arguments: [true, false])
+    func nonFiniteStepsAreSkipped(poisonLastLayer: Bool) throws {
+        let trainer = try makeTrainer(steps: 4)
+        trainer.trainStep()
+        let network = trainer.model.network
+        let parameters = network.parameters.map(\.value)
+        let statistics = network.namedBatchNorms.map { [$0.1.runningMean, $0.1.runningVariance] }
+        let poisoned = poisonLastLayer ? network.parameters.last! : network.parameters[0]
+        let saved = poisoned.value[0]
+        poisoned.value[0] = .nan
+        let result = trainer.trainStep()
+        #expect(result.skipped && result.loss.isFinite != poisonLastLayer)
+        #expect(trainer.skippedSteps == 1 && trainer.step == 2)
+        poisoned.value[0] = saved
+        let sameParameters = network.parameters.map(\.value) == parameters
+        let sameStatistics = network.namedBatchNorms.map { [$0.1.runningMean, $0.1.runningVariance] } == statistics
+        #expect(sameParameters && sameStatistics)
+        let next = trainer.trainStep()
+        #expect(!next.skipped && next.loss.isFinite && trainer.skippedSteps == 1)
+    }
+
     @Test func aModelIsNotACheckpoint() throws {
         let trainer = try makeTrainer(steps: 1)
         let path = try temporaryPath("model.safetensors")
