@@ -19,6 +19,7 @@ public final class Adam {
         precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam: betas must be in [0, 1)")
         precondition(epsilon > 0 && weightDecay >= 0, "Adam: epsilon must be positive, weight decay not negative")
         self.parameters = parameters
+        for p in parameters { p.allocateGradient() }
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2

@@ -99,6 +99,7 @@ public final class BatchNorm2d: ParameterHolder {
 
     /// dy → dx, accumulating dγ and dβ (batch statistics, as used in training).
     public func backward(_ dy: [Float]) -> [Float] {
+        parameters.forEach { $0.allocateGradient() }
         let (n, plane) = shape, C = channels
         precondition(dy.count == n * C * plane, "BatchNorm2d backward: wrong gradient size")
         let count = Float(n * plane)

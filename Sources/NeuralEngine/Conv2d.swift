@@ -232,6 +232,7 @@ public final class Conv2d: ParameterHolder {
     /// `inputGradient` (the first layer, whose input is the image) dx is not computed and the
     /// result is empty.
     public func backward(_ dy: [Float], inputGradient: Bool = true) -> [Float] {
+        parameters.forEach { $0.allocateGradient() }
         let (n, h, w) = inputShape
         let (oh, ow) = outputSize(height: h, width: w)
         let K = patchSize, P = oh * ow, Cout = outputChannels

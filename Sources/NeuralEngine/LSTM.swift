@@ -123,6 +123,7 @@ public final class LSTMDirection: ParameterHolder {
 
     /// dh: [T, N, H] (gradient of the outputs) → dx: [T, N, I]; accumulates parameter gradients.
     public func backward(_ dOutput: [Float]) -> [Float] {
+        parameters.forEach { $0.allocateGradient() }
         let T = steps, N = batch, H = hiddenSize, G = 4 * hiddenSize, I = inputSize
         precondition(dOutput.count == T * N * H, "LSTM backward: gradient is not [\(T), \(N), \(H)]")
         var dGates = [Float](repeating: 0, count: T * N * G)  // w.r.t. the pre-activations

@@ -31,6 +31,7 @@ public final class Linear: ParameterHolder {
 
     /// dy: [rows, out] → dx: [rows, in]; accumulates dW and db.
     public func backward(_ dy: [Float], rows: Int) -> [Float] {
+        parameters.forEach { $0.allocateGradient() }
         // y = x W^T + b  ⇒  dW += dy^T x,  db += Σ_rows dy,  dx = dy W
         sgemm(transposeA: true, m: outputFeatures, n: inputFeatures, k: rows,
               dy, lda: outputFeatures, input, ldb: inputFeatures, beta: 1, &weight.gradient, ldc: inputFeatures)

@@ -27,15 +27,16 @@ public final class Parameter {
     public let name: String
     public let shape: [Int]
     public var value: [Float]
-    /// Accumulated by backward passes (`+=`); zeroed by ``zeroGradient()``.
-    public var gradient: [Float]
+    /// Accumulated by backward passes (`+=`); zeroed by ``zeroGradient()``. Empty until a
+    /// backward pass or an optimizer first needs it (``allocateGradient()``): a model loaded for
+    /// inference never does, and skips zero-filling as many floats as it has weights.
+    public var gradient: [Float] = []
 
     public init(_ name: String, shape: [Int], value: [Float]) {
         precondition(shape.reduce(1, *) == value.count, "\(name): \(value.count) values do not fill \(shape)")
         self.name = name
         self.shape = shape
         self.value = value
-        self.gradient = [Float](repeating: 0, count: value.count)
     }
 
     /// Uniform in [-bound, bound], PyTorch's default for Linear, Conv2d and LSTM with bound 1/sqrt(fan_in).
@@ -48,7 +49,14 @@ public final class Parameter {
         self.init(name, shape: shape, value: value)
     }
 
+    /// Gives the gradient its size (zeros) unless it has it; backward passes call it first.
+    @inline(__always)
+    public func allocateGradient() {
+        if gradient.count != value.count { gradient = [Float](repeating: 0, count: value.count) }
+    }
+
     public func zeroGradient() {
+        allocateGradient()
         for i in gradient.indices { gradient[i] = 0 }
     }
 }
