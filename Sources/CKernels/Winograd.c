@@ -147,6 +147,18 @@ static void output_segment_scalar(const segment *s, int cout, int h, int w, cons
                         s->plane_out + (size_t)o * h * w, h, w, 4 * s->ty, 4 * (s->tx0 + t));
 }
 
+// row[0..<len] = the plane's row y from column x0 on, zero outside the image (x0 may be negative).
+static void padded_row(const float *plane, int h, int w, int y, int x0, int len, float *row) {
+    int lo = x0 < 0 ? 0 : x0, hi = x0 + len < w ? x0 + len : w;
+    if (y < 0 || y >= h || hi <= lo) {
+        memset(row, 0, len * sizeof(float));
+        return;
+    }
+    if (lo > x0) memset(row, 0, (lo - x0) * sizeof(float));
+    memcpy(row + (lo - x0), plane + (size_t)y * w + lo, (hi - lo) * sizeof(float));
+    if (x0 + len > hi) memset(row + (hi - x0), 0, (x0 + len - hi) * sizeof(float));
+}
+
 #ifdef OCR_X86
 // Rows r0..r3 each hold [tile a | tile a+1] (4 floats each, e.g. phases 0-3) for tiles 2i, 2i+1;
 // gives p[q] = phase q of tiles 0..7 in order. Its inverse is `untranspose8`.
@@ -185,18 +197,7 @@ static void input_segment_avx2(const segment *s, int cin, int h, int w, float *v
     for (int c = 0; c < cin; c++) {
         const float *plane = s->img + (size_t)c * h * w;
         // The 6 input rows under the tile row, zero outside the image.
-        for (int i = 0; i < 6; i++) {
-            float *row = rows + i * len;
-            int y = 4 * s->ty - 1 + i;
-            int lo = x0 < 0 ? 0 : x0, hi = x0 + len < w ? x0 + len : w;
-            if (y < 0 || y >= h || hi <= lo) {
-                memset(row, 0, len * sizeof(float));
-                continue;
-            }
-            if (lo > x0) memset(row, 0, (lo - x0) * sizeof(float));
-            memcpy(row + (lo - x0), plane + (size_t)y * w + lo, (hi - lo) * sizeof(float));
-            if (x0 + len > hi) memset(row + (hi - x0), 0, (x0 + len - hi) * sizeof(float));
-        }
+        for (int i = 0; i < 6; i++) padded_row(plane, h, w, 4 * s->ty - 1 + i, x0, len, rows + i * len);
         // Bᵀ down the columns: mixed[k] = Σ_i Bᵀ[k][i] rows[i].
         for (int j = 0; j < len; j += 8) {
             __m256 d[6], r[6];
@@ -393,19 +394,9 @@ static void gradient_segment_avx2(const segment *s, int cout, int h, int w, floa
     int groups = (s->nt + 7) / 8, len = 32 * groups, x0 = 4 * s->tx0;
     float *rows = buffer, *mixed = buffer + 4 * len;
     size_t estride = (size_t)cout * tp;
-    int valid = w - x0 < len ? w - x0 : len;
     for (int o = 0; o < cout; o++) {
         const float *plane = s->plane_out + (size_t)o * h * w;
-        for (int r = 0; r < 4; r++) {
-            float *row = rows + r * len;
-            int y = 4 * s->ty + r;
-            if (y >= h) {
-                memset(row, 0, len * sizeof(float));
-                continue;
-            }
-            memcpy(row, plane + (size_t)y * w + x0, valid * sizeof(float));
-            if (valid < len) memset(row + valid, 0, (len - valid) * sizeof(float));
-        }
+        for (int r = 0; r < 4; r++) padded_row(plane, h, w, 4 * s->ty + r, x0, len, rows + r * len);
         for (int j = 0; j < len; j += 8) {
             __m256 d[4], r[6];
             for (int i = 0; i < 4; i++) d[i] = _mm256_loadu_ps(rows + i * len + j);

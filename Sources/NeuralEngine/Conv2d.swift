@@ -161,18 +161,28 @@ public final class Conv2d: ParameterHolder {
         return [Float](unsafeUninitializedCapacity: n * cout * h * w) { y, count in
             x.withUnsafeBufferPointer { xp in
                 packed.withUnsafeBufferPointer { up in
-                    Parallelism.forEach(workers) { worker in
-                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
-                        defer { scratch.deallocate() }
-                        for part in Swift.stride(from: worker, to: chunks, by: workers) {
-                            ocr_winograd_conv3x3(xp.baseAddress!, Int32(cin), Int32(h), Int32(w), up.baseAddress!,
-                                                 Int32(cout), bias, relu ? 1 : 0, y.baseAddress!, part * chunk,
-                                                 min(total, (part + 1) * chunk), scratch)
-                        }
+                    forEachTileChunk(total: total, chunk: chunk, workers: workers, scratch: scratchCount) { _, tiles, scratch in
+                        ocr_winograd_conv3x3(xp.baseAddress!, Int32(cin), Int32(h), Int32(w), up.baseAddress!,
+                                             Int32(cout), bias, relu ? 1 : 0, y.baseAddress!, tiles.lowerBound,
+                                             tiles.upperBound, scratch)
                     }
                 }
             }
             count = n * cout * h * w
+        }
+    }
+
+    /// Runs `body(worker, tiles, scratch)` for the chunks of `chunk` tiles covering 0..<total, the
+    /// chunks dealt round-robin to `workers` threads, each with its own `scratch` floats.
+    private static func forEachTileChunk(total: Int, chunk: Int, workers: Int, scratch count: Int,
+                                         _ body: (Int, Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let chunks = (total + chunk - 1) / chunk
+        Parallelism.forEach(workers) { worker in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            defer { scratch.deallocate() }
+            for part in Swift.stride(from: worker, to: chunks, by: workers) {
+                body(worker, (part * chunk)..<min(total, (part + 1) * chunk), scratch)
+            }
         }
     }
 
@@ -210,14 +220,11 @@ public final class Conv2d: ParameterHolder {
         input.withUnsafeBufferPointer { xp in
             dy.withUnsafeBufferPointer { dyp in
                 transformed.withUnsafeMutableBufferPointer { tp in
-                    Parallelism.forEach(workers) { worker in
-                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
-                        defer { scratch.deallocate() }
-                        for part in Swift.stride(from: worker, to: chunks, by: workers) {
-                            ocr_winograd_weight_gradient(xp.baseAddress!, Int32(cin), Int32(h), Int32(w), dyp.baseAddress!,
-                                                         Int32(cout), part * chunk, min(total, (part + 1) * chunk),
-                                                         tp.baseAddress! + worker * size, scratch)
-                        }
+                    Self.forEachTileChunk(total: total, chunk: chunk, workers: workers, scratch: scratchCount) {
+                        worker, tiles, scratch in
+                        ocr_winograd_weight_gradient(xp.baseAddress!, Int32(cin), Int32(h), Int32(w), dyp.baseAddress!,
+                                                     Int32(cout), tiles.lowerBound, tiles.upperBound,
+                                                     tp.baseAddress! + worker * size, scratch)
                     }
                     for worker in 1..<workers {
                         for i in 0..<size { tp[i] += tp[worker * size + i] }
