@@ -59,28 +59,25 @@ public final class BatchNorm2d: ParameterHolder {
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 statistics.withUnsafeMutableBufferPointer { stats in
-                    let workers = min(Parallelism.threads, C)
-                    Parallelism.forEach(workers) { worker in
-                        for c in Swift.stride(from: worker, to: C, by: workers) {
-                            let shift = xp[c * plane]
-                            var sum = 0.0, squares = 0.0
-                            for s in 0..<n {
-                                let (d, d2) = vectorShiftedSums(xp.baseAddress! + (s * C + c) * plane, plane, shift: shift)
-                                sum += Double(d)
-                                squares += Double(d2)
-                            }
-                            let meanShift = sum / Double(count)
-                            let variance = max(squares / Double(count) - meanShift * meanShift, 0)
-                            let m = Float(Double(shift) + meanShift)
-                            stats[c] = (m, variance)
-                            let k = Float(1 / (variance + eps).squareRoot())
-                            // y = γ (x - m) k + β = a x + b
-                            let a = weight.value[c] * k, b = bias.value[c] - a * m
-                            for s in 0..<n {
-                                let base = (s * C + c) * plane
-                                let xs = xp.baseAddress! + base, ys = yp.baseAddress! + base
-                                for p in 0..<plane { ys[p] = a * xs[p] + b }
-                            }
+                    Parallelism.forEachItem(C) { c in
+                        let shift = xp[c * plane]
+                        var sum = 0.0, squares = 0.0
+                        for s in 0..<n {
+                            let (d, d2) = vectorShiftedSums(xp.baseAddress! + (s * C + c) * plane, plane, shift: shift)
+                            sum += Double(d)
+                            squares += Double(d2)
+                        }
+                        let meanShift = sum / Double(count)
+                        let variance = max(squares / Double(count) - meanShift * meanShift, 0)
+                        let m = Float(Double(shift) + meanShift)
+                        stats[c] = (m, variance)
+                        let k = Float(1 / (variance + eps).squareRoot())
+                        // y = γ (x - m) k + β = a x + b
+                        let a = weight.value[c] * k, b = bias.value[c] - a * m
+                        for s in 0..<n {
+                            let base = (s * C + c) * plane
+                            let xs = xp.baseAddress! + base, ys = yp.baseAddress! + base
+                            for p in 0..<plane { ys[p] = a * xs[p] + b }
                         }
                     }
                 }
@@ -109,30 +106,27 @@ public final class BatchNorm2d: ParameterHolder {
             input.withUnsafeBufferPointer { xp in
                 dx.withUnsafeMutableBufferPointer { dxp in
                     sums.withUnsafeMutableBufferPointer { sp in
-                        let workers = min(Parallelism.threads, C)
-                        Parallelism.forEach(workers) { worker in
-                            for c in Swift.stride(from: worker, to: C, by: workers) {
-                                // y = γ x̂ + β  ⇒  dβ = Σ dy,  dγ = Σ dy x̂ = k Σ dy (x - μ);  x̂ = (x - μ) k
-                                let m = means[c], k = inverseStd[c]
-                                var sumDy: Float = 0, sumDyCentered: Float = 0
-                                for s in 0..<n {
-                                    let base = (s * C + c) * plane
-                                    let (d, dc) = vectorSumAndCenteredDot(dyp.baseAddress! + base, xp.baseAddress! + base,
-                                                                          plane, center: m)
-                                    sumDy += d
-                                    sumDyCentered += dc
-                                }
-                                let sumDyXhat = k * sumDyCentered
-                                sp[c] = sumDy
-                                sp[C + c] = sumDyXhat
-                                // x̂ = (x - μ)/σ with μ, σ from the batch  ⇒  dx = γ/(σ M) (M dy - Σ dy - x̂ Σ dy x̂)
-                                //   = a dy + b (x - μ) + e with a = γk, b = -γk² Σdy x̂ / M, e = -γk Σdy / M
-                                let a = weight.value[c] * k, b = -a * k * sumDyXhat / count, e = -a * sumDy / count
-                                for s in 0..<n {
-                                    let base = (s * C + c) * plane
-                                    let d = dyp.baseAddress! + base, x = xp.baseAddress! + base, out = dxp.baseAddress! + base
-                                    for p in 0..<plane { out[p] = a * d[p] + b * (x[p] - m) + e }
-                                }
+                        Parallelism.forEachItem(C) { c in
+                            // y = γ x̂ + β  ⇒  dβ = Σ dy,  dγ = Σ dy x̂ = k Σ dy (x - μ);  x̂ = (x - μ) k
+                            let m = means[c], k = inverseStd[c]
+                            var sumDy: Float = 0, sumDyCentered: Float = 0
+                            for s in 0..<n {
+                                let base = (s * C + c) * plane
+                                let (d, dc) = vectorSumAndCenteredDot(dyp.baseAddress! + base, xp.baseAddress! + base,
+                                                                      plane, center: m)
+                                sumDy += d
+                                sumDyCentered += dc
+                            }
+                            let sumDyXhat = k * sumDyCentered
+                            sp[c] = sumDy
+                            sp[C + c] = sumDyXhat
+                            // x̂ = (x - μ)/σ with μ, σ from the batch  ⇒  dx = γ/(σ M) (M dy - Σ dy - x̂ Σ dy x̂)
+                            //   = a dy + b (x - μ) + e with a = γk, b = -γk² Σdy x̂ / M, e = -γk Σdy / M
+                            let a = weight.value[c] * k, b = -a * k * sumDyXhat / count, e = -a * sumDy / count
+                            for s in 0..<n {
+                                let base = (s * C + c) * plane
+                                let d = dyp.baseAddress! + base, x = xp.baseAddress! + base, out = dxp.baseAddress! + base
+                                for p in 0..<plane { out[p] = a * d[p] + b * (x[p] - m) + e }
                             }
                         }
                     }

@@ -24,9 +24,15 @@ public final class CRNN: ParameterHolder {
     private var reluOutputs: [Int: [Float]] = [:]
     private var batch = 0, steps = 0, featureHeight = 0, featureChannels = 0
 
-    public init(_ architecture: CRNNArchitecture, seed: UInt64 = 0) {
-        self.architecture = architecture
+    /// A network with PyTorch's default random initialization, reproducible from `seed`.
+    public convenience init(_ architecture: CRNNArchitecture, seed: UInt64 = 0) {
         var rng = SplitMix64(seed: seed)
+        self.init(architecture, initialWeights: &rng)
+    }
+
+    /// A network whose weights come from `rng`: ``ZeroWeights`` for one about to be loaded.
+    public init(_ architecture: CRNNArchitecture, initialWeights rng: inout some InitialWeights) {
+        self.architecture = architecture
         var layers = [Layer]()
         var channels = architecture.inputChannels
         for stage in architecture.stages {
@@ -152,14 +158,11 @@ public final class CRNN: ParameterHolder {
         let features = c * h, T = w
         var sequence = floatsToOverwrite(T * n * features)  // the transposes write every element
         // feature f = channel · H' + row; per sample, [features, T] transposed into rows n·features apart.
-        let workers = min(n, Parallelism.threads)
         x.withUnsafeBufferPointer { src in
             sequence.withUnsafeMutableBufferPointer { dst in
-                Parallelism.forEach(workers) { worker in
-                    for s in Swift.stride(from: worker, to: n, by: workers) {
-                        transpose(src.baseAddress! + s * features * T, rowStride: T, rows: features, columns: T,
-                                  into: dst.baseAddress! + s * features, rowStride: n * features)
-                    }
+                Parallelism.forEachItem(n) { s in
+                    transpose(src.baseAddress! + s * features * T, rowStride: T, rows: features, columns: T,
+                              into: dst.baseAddress! + s * features, rowStride: n * features)
                 }
             }
         }
@@ -183,14 +186,11 @@ public final class CRNN: ParameterHolder {
         let c = featureChannels, h = featureHeight, w = T
         let features = c * h
         var dx = floatsToOverwrite(n * features * w)  // the transposes write every element
-        let workers = min(n, Parallelism.threads)
         d.withUnsafeBufferPointer { src in
             dx.withUnsafeMutableBufferPointer { dst in
-                Parallelism.forEach(workers) { worker in
-                    for s in Swift.stride(from: worker, to: n, by: workers) {
-                        transpose(src.baseAddress! + s * features, rowStride: n * features, rows: T, columns: features,
-                                  into: dst.baseAddress! + s * features * T, rowStride: T)
-                    }
+                Parallelism.forEachItem(n) { s in
+                    transpose(src.baseAddress! + s * features, rowStride: n * features, rows: T, columns: features,
+                              into: dst.baseAddress! + s * features * T, rowStride: T)
                 }
             }
         }

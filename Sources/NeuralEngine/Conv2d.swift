@@ -17,7 +17,7 @@ public final class Conv2d: ParameterHolder {
     private var inputShape = (n: 0, h: 0, w: 0)
 
     public init(inputChannels: Int, outputChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
-                padding: (Int, Int) = (0, 0), bias: Bool = true, rng: inout SplitMix64) {
+                padding: (Int, Int) = (0, 0), bias: Bool = true, rng: inout some InitialWeights) {
         precondition(inputChannels > 0 && outputChannels > 0 && kernelSize.0 > 0 && kernelSize.1 > 0
                      && stride.0 > 0 && stride.1 > 0 && padding.0 >= 0 && padding.1 >= 0,
                      "Conv2d: invalid configuration")

@@ -27,7 +27,7 @@ public final class LSTMDirection: ParameterHolder {
     private var steps = 0, batch = 0
 
     /// `suffix` completes PyTorch's names: "_l0" gives `weight_ih_l0`, "_l0_reverse" the backward direction.
-    public init(inputSize: Int, hiddenSize: Int, reverse: Bool, suffix: String, rng: inout SplitMix64) {
+    public init(inputSize: Int, hiddenSize: Int, reverse: Bool, suffix: String, rng: inout some InitialWeights) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.reverse = reverse
@@ -230,7 +230,7 @@ public final class BidirectionalLSTM: ParameterHolder {
     public let reverseDirection: LSTMDirection
     public var hiddenSize: Int { forwardDirection.hiddenSize }
 
-    public init(inputSize: Int, hiddenSize: Int, rng: inout SplitMix64) {
+    public init(inputSize: Int, hiddenSize: Int, rng: inout some InitialWeights) {
         forwardDirection = LSTMDirection(inputSize: inputSize, hiddenSize: hiddenSize, reverse: false,
                                          suffix: "_l0", rng: &rng)
         reverseDirection = LSTMDirection(inputSize: inputSize, hiddenSize: hiddenSize, reverse: true,

@@ -6,7 +6,7 @@ public final class Linear: ParameterHolder {
     public let bias: Parameter
     private var input: [Float] = []  // cache: [rows, in]
 
-    public init(inputFeatures: Int, outputFeatures: Int, rng: inout SplitMix64) {
+    public init(inputFeatures: Int, outputFeatures: Int, rng: inout some InitialWeights) {
         self.inputFeatures = inputFeatures
         self.outputFeatures = outputFeatures
         let bound = 1 / Float(inputFeatures).squareRoot()

@@ -26,6 +26,29 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 }
 
+/// Where a new layer's weights come from: random draws for training from scratch, or zeros for a
+/// network whose weights a model file is about to replace (skips a million random draws at load).
+public protocol InitialWeights {
+    /// `count` values for a tensor initialized uniformly in [-bound, bound].
+    mutating func uniform(count: Int, bound: Float) -> [Float]
+}
+
+extension SplitMix64: InitialWeights {
+    public mutating func uniform(count: Int, bound: Float) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count { buffer[i] = (nextFloat() * 2 - 1) * bound }
+            initialized = count
+        }
+    }
+}
+
+/// Zeros in place of random weights, for a network whose weights are loaded right after.
+public struct ZeroWeights: InitialWeights {
+    public init() {}
+
+    public func uniform(count: Int, bound: Float) -> [Float] { [Float](repeating: 0, count: count) }
+}
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

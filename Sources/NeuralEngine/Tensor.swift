@@ -39,14 +39,10 @@ public final class Parameter {
         self.value = value
     }
 
-    /// Uniform in [-bound, bound], PyTorch's default for Linear, Conv2d and LSTM with bound 1/sqrt(fan_in).
-    public convenience init(_ name: String, shape: [Int], uniformBound bound: Float, rng: inout SplitMix64) {
-        let count = shape.reduce(1, *)
-        let value = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            for i in 0..<count { buffer[i] = (rng.nextFloat() * 2 - 1) * bound }
-            initialized = count
-        }
-        self.init(name, shape: shape, value: value)
+    /// Uniform in [-bound, bound], PyTorch's default for Linear, Conv2d and LSTM with bound
+    /// 1/sqrt(fan_in), drawn from `rng` (or zeros from ``ZeroWeights``, for weights a file replaces).
+    public convenience init(_ name: String, shape: [Int], uniformBound bound: Float, rng: inout some InitialWeights) {
+        self.init(name, shape: shape, value: rng.uniform(count: shape.reduce(1, *), bound: bound))
     }
 
     /// Gives the gradient its size (zeros) unless it has it; backward passes call it first.

@@ -49,6 +49,15 @@ public enum Parallelism {
         return max(1, activeProcessorCount())
     }()
 
+    /// Runs `body(item)` for every item in 0..<count on up to ``threads`` threads, thread t taking
+    /// items t, t + threads, ... (interleaved, so that neighbours of similar cost spread evenly).
+    public static func forEachItem(_ count: Int, _ body: (Int) -> Void) {
+        let workers = min(threads, count)
+        forEach(workers) { worker in
+            for item in Swift.stride(from: worker, to: count, by: workers) { body(item) }
+        }
+    }
+
     /// Runs `body(i)` for i in 0..<count, spread over the threads (inline when count is 1). The
     /// calling thread's overrides (``withThreads(_:_:)``, the forced portable kernels) hold on the
     /// threads that run the parts too.

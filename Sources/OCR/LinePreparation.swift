@@ -37,12 +37,7 @@ public struct LinePreparation {
     public func prepare(_ samples: [LineSample]) -> Outcome {
         var results = [Result<PreparedLine, PreparationFailure>?](repeating: nil, count: samples.count)
         results.withUnsafeMutableBufferPointer { out in
-            let workers = min(Parallelism.threads, max(samples.count, 1))
-            Parallelism.forEach(workers) { worker in
-                for i in stride(from: worker, to: samples.count, by: workers) {
-                    out[i] = prepare(samples[i])
-                }
-            }
+            Parallelism.forEachItem(samples.count) { i in out[i] = prepare(samples[i]) }
         }
         var outcome = Outcome()
         var seenUnknown = Set<Character>()

@@ -17,11 +17,17 @@ public final class OCRModel {
     public static let formatName = "ocr-crnn"
     public static let formatVersion = 1
 
-    public init(architecture: CRNNArchitecture, charset: Charset, seed: UInt64 = 0,
-                trainingSummary: [String: String] = [:]) {
+    /// A fresh model with random weights, reproducible from `seed`.
+    public convenience init(architecture: CRNNArchitecture, charset: Charset, seed: UInt64 = 0,
+                            trainingSummary: [String: String] = [:]) {
+        self.init(network: CRNN(architecture, seed: seed), charset: charset, trainingSummary: trainingSummary)
+    }
+
+    init(network: CRNN, charset: Charset, trainingSummary: [String: String]) {
+        let architecture = network.architecture
         precondition(architecture.classes == charset.classCount,
                      "architecture has \(architecture.classes) classes, charset \(charset.classCount)")
-        self.network = CRNN(architecture, seed: seed)
+        self.network = network
         self.charset = charset
         self.preprocessing = Preprocessing(height: architecture.inputHeight)
         self.trainingSummary = trainingSummary
@@ -114,7 +120,9 @@ public final class OCRModel {
            let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] {
             summary = object
         }
-        self.init(architecture: architecture, charset: charset, trainingSummary: summary)
+        // Zeros, not random draws: every weight is replaced from the file below.
+        var zeros = ZeroWeights()
+        self.init(network: CRNN(architecture, initialWeights: &zeros), charset: charset, trainingSummary: summary)
         if meta["polarity"] == "none" { preprocessing.normalizesPolarity = false }
         var expected = Set<String>()
         for (tensorName, parameter) in network.namedParameters {

@@ -129,12 +129,9 @@ public final class Trainer {
         var made = [PreparedLine?](repeating: nil, count: pool)
         let preprocessing = model.preprocessing, charset = model.charset
         made.withUnsafeMutableBufferPointer { out in
-            let workers = Parallelism.threads
-            Parallelism.forEach(workers) { worker in
-                for i in stride(from: worker, to: pool, by: workers) {
-                    let index = chunk * pool + i
-                    out[i] = synthetic.prepared(index, preprocessing: preprocessing, charset: charset, source: "synthetic #\(index)")
-                }
+            Parallelism.forEachItem(pool) { i in
+                let index = chunk * pool + i
+                out[i] = synthetic.prepared(index, preprocessing: preprocessing, charset: charset, source: "synthetic #\(index)")
             }
         }
         let lines = made.compactMap { $0 }.sorted { $0.image.width < $1.image.width }
@@ -162,16 +159,13 @@ public final class Trainer {
         // and JPEG artifacts; a rotated line is brought back to the network's height.
         let augmentation = ScanDegradation(), height = model.preprocessing.height
         images.withUnsafeMutableBufferPointer { out in
-            let workers = min(Parallelism.threads, indices.count)
-            Parallelism.forEach(workers) { worker in
-                for i in stride(from: worker, to: indices.count, by: workers) {
-                    let line = trainingLines[indices[i]].image
-                    if options.augment {
-                        var rng = SplitMix64(seed: options.seed ^ (UInt64(step) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(indices[i]) << 32)
-                        out[i] = augmentation.apply(line, rng: &rng).resized(toHeight: height)
-                    } else {
-                        out[i] = line
-                    }
+            Parallelism.forEachItem(indices.count) { i in
+                let line = trainingLines[indices[i]].image
+                if options.augment {
+                    var rng = SplitMix64(seed: options.seed ^ (UInt64(step) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(indices[i]) << 32)
+                    out[i] = augmentation.apply(line, rng: &rng).resized(toHeight: height)
+                } else {
+                    out[i] = line
                 }
             }
         }

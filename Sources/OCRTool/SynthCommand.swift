@@ -46,18 +46,15 @@ enum SynthCommand: Command {
         generator.degrades = !a.has("--no-degrade")
         var failures = [String?](repeating: nil, count: count)
         failures.withUnsafeMutableBufferPointer { failed in
-            let workers = Parallelism.threads
-            Parallelism.forEach(workers) { worker in
-                for i in stride(from: worker, to: count, by: workers) {
-                    let index = start + i
-                    let stem = out + "/" + String(format: "%08d", index)
-                    do {
-                        let (image, text) = try generator.line(index)
-                        try writeFileAtomically(Array((text + "\n").utf8), to: stem + ".gt.txt")
-                        try PNGEncoder.write(image, to: stem + ".png")
-                    } catch {
-                        failed[i] = "\(error)"
-                    }
+            Parallelism.forEachItem(count) { i in
+                let index = start + i
+                let stem = out + "/" + String(format: "%08d", index)
+                do {
+                    let (image, text) = try generator.line(index)
+                    try writeFileAtomically(Array((text + "\n").utf8), to: stem + ".gt.txt")
+                    try PNGEncoder.write(image, to: stem + ".png")
+                } catch {
+                    failed[i] = "\(error)"
                 }
             }
         }
