@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Our speed next to the peers', measured alternately on the same work: inference against ONNX
-Runtime, and with --train, training (CTC + Adam, batch 32 x 32 x 256) against PyTorch.
+Runtime; with --train, training (CTC + Adam, batch 32 x 32 x 256) against PyTorch; with --gemm,
+SGEMM 512x512x512 on one thread against numpy's (OpenBLAS).
 
 The machines we run on are shared and their speed drifts by 2x within an hour, so single figures
 taken minutes apart cannot be compared. This alternates the two engines shape by shape for several
 rounds and reports each round's ratio and the medians.
 
     /opt/peers/bin/python Benchmarks/side_by_side.py [--ocr .build/release/ocr] [--rounds 5]
-        [--threads 2] [--arch small] [--train]
+        [--threads 2] [--arch small] [--train | --gemm]
 
 Needs torch, onnx and onnxruntime (see ../shared/PERFORMANCE.md); the network definition comes
 from ../shared/bench/peer_crnn_bench.py, so both engines run exactly the peers' architecture.
@@ -68,6 +69,34 @@ def compare_training(a):
           f"(rounds: {' '.join(f'{x:.2f}' for x in ratios)})")
 
 
+NUMPY_GEMM = """
+import numpy as np, statistics, time
+a = np.random.rand({n}, {n}).astype(np.float32); b = np.random.rand({n}, {n}).astype(np.float32)
+a @ b
+times = []
+for _ in range(10):
+    t = time.perf_counter(); a @ b; times.append(time.perf_counter() - t)
+print(2 * {n} ** 3 / statistics.median(times) / 1e9)
+"""
+
+
+def compare_gemm(a, n=512):
+    """One thread each, the median of 10 timed runs after a warm-up, as `ocr bench gemm`; numpy runs in its own process so OPENBLAS_NUM_THREADS takes effect."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS='1', OMP_NUM_THREADS='1')
+    ratios = []
+    for r in range(a.rounds):
+        theirs = float(subprocess.run([sys.executable, '-c', NUMPY_GEMM.format(n=n)], env=env, check=True,
+                                      capture_output=True, text=True).stdout)
+        out = subprocess.run([a.ocr, 'bench', 'gemm', '--m', str(n), '--n', str(n), '--k', str(n), '--threads', '1'],
+                             check=True, capture_output=True, text=True).stdout
+        mine = float(re.search(r'gflops=([0-9.]+)', out).group(1))
+        ratios.append(mine / theirs)
+        print(f"round {r + 1} gemm {n}^3 threads=1: ocr {mine:.1f} numpy {theirs:.1f} GFLOP/s, ratio {mine / theirs:.2f}",
+              flush=True)
+    print(f"median ratio ocr/numpy gemm {n}^3 threads=1: {statistics.median(ratios):.2f} "
+          f"(rounds: {' '.join(f'{x:.2f}' for x in ratios)})")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ocr', default=os.path.join(here, '..', '.build', 'release', 'ocr'))
@@ -75,7 +104,11 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--arch', default='small')
     ap.add_argument('--train', action='store_true', help='compare training with PyTorch instead')
+    ap.add_argument('--gemm', action='store_true', help='compare SGEMM 512^3, one thread, with numpy instead')
     a = ap.parse_args()
+    if a.gemm:
+        compare_gemm(a)
+        return
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     if a.train:

@@ -151,28 +151,118 @@ static void microkernel_avx2(int kc, const float *apanel, const float *bpanel, i
 }
 #endif
 
-// Per thread, so a test forcing the portable path cannot change the kernels under another test.
-static _Thread_local int force_portable = 0;
+#ifdef OCR_X86
+// The 6x32 tile on AVX-512: the 6x16 kernel's scheme at twice the width, two panels side by side.
+__attribute__((target("avx512f")))
+static void pair_microkernel_avx512(int kc, const float *apanel, const float *b0, const float *b1, int bstride,
+                                    float *c, int ldc, float alpha, float beta) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps();
+    __m512 c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
+    __m512 c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps();
+    __m512 c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps();
+    __m512 c40 = _mm512_setzero_ps(), c41 = _mm512_setzero_ps();
+    __m512 c50 = _mm512_setzero_ps(), c51 = _mm512_setzero_ps();
+    for (int p = 0; p < kc; p++) {
+        __m512 x0 = _mm512_loadu_ps(b0), x1 = _mm512_loadu_ps(b1);
+        __m512 a;
+        a = _mm512_set1_ps(apanel[0]); c00 = _mm512_fmadd_ps(a, x0, c00); c01 = _mm512_fmadd_ps(a, x1, c01);
+        a = _mm512_set1_ps(apanel[1]); c10 = _mm512_fmadd_ps(a, x0, c10); c11 = _mm512_fmadd_ps(a, x1, c11);
+        a = _mm512_set1_ps(apanel[2]); c20 = _mm512_fmadd_ps(a, x0, c20); c21 = _mm512_fmadd_ps(a, x1, c21);
+        a = _mm512_set1_ps(apanel[3]); c30 = _mm512_fmadd_ps(a, x0, c30); c31 = _mm512_fmadd_ps(a, x1, c31);
+        a = _mm512_set1_ps(apanel[4]); c40 = _mm512_fmadd_ps(a, x0, c40); c41 = _mm512_fmadd_ps(a, x1, c41);
+        a = _mm512_set1_ps(apanel[5]); c50 = _mm512_fmadd_ps(a, x0, c50); c51 = _mm512_fmadd_ps(a, x1, c51);
+        apanel += MR;
+        b0 += bstride;
+        b1 += bstride;
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    __m512 rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+    for (int i = 0; i < MR; i++) {
+        float *ci = c + (size_t)i * ldc;
+        for (int h = 0; h < 2; h++) {
+            __m512 v = _mm512_mul_ps(va, rows[i][h]);
+            if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_loadu_ps(ci + 16 * h), v);
+            _mm512_storeu_ps(ci + 16 * h, v);
+        }
+    }
+}
+#endif
 
-void ocr_sgemm_force_portable(int force) { force_portable = force; }
+// Per thread, so a test limiting the kernels cannot change the kernels under another test.
+static _Thread_local int kernels_limit = OCR_KERNELS_BEST;
 
-int ocr_sgemm_portable_forced(void) { return force_portable; }
+void ocr_kernels_limit(int limit) { kernels_limit = limit; }
+
+int ocr_kernels_limited(void) { return kernels_limit; }
 
 ocr_microkernel_fn ocr_choose_microkernel(void) {
 #ifdef OCR_X86
-    if (!force_portable && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    if (kernels_limit != OCR_KERNELS_PORTABLE && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
         return microkernel_avx2;
 #endif
     return microkernel_portable;
 }
 
+ocr_pair_microkernel_fn ocr_choose_pair_microkernel(void) {
+#ifdef OCR_X86
+    if (kernels_limit == OCR_KERNELS_BEST && __builtin_cpu_supports("avx512f") && ocr_has_avx2_fma())
+        return pair_microkernel_avx512;
+#endif
+    return NULL;
+}
+
 int ocr_has_avx2_fma(void) { return ocr_choose_microkernel() != microkernel_portable; }
 
 const char *ocr_sgemm_kernel_name(void) {
-    return ocr_choose_microkernel() == microkernel_portable ? "portable" : "avx2+fma";
+    return ocr_choose_pair_microkernel() ? "avx512" : ocr_has_avx2_fma() ? "avx2+fma" : "portable";
 }
 
-// C tile (rows x cols of it valid) = alpha * tile + beta * C.
+// One 6x16 tile of C at `c` (rows x cols of it valid): straight to C when full, else through
+// `tile`.
+static inline void one_tile(microkernel_fn kernel, int kc, const float *apanel, const float *bpanel, int bstride,
+                            float *c, int ldc, int rows, int cols, float alpha, float beta, float *tile) {
+    if (rows == MR && cols == NR) {
+        kernel(kc, apanel, bpanel, bstride, NULL, c, ldc, alpha, beta);
+    } else {
+        kernel(kc, apanel, bpanel, bstride, tile, NULL, 0, 0, 0);
+        store_tile(tile, c, ldc, rows, cols, alpha, beta);
+    }
+}
+
+// C [mc, nc] = alpha · A · B + beta · C for A panels at `a` (MR rows each, panel i at
+// a + i * a_step) and B panels at `b` (panel j at b + j * b_step, rows `bstride` apart): for each
+// B panel, or pair of panels with the pair kernel, (kept in L1) the A panels stream past.
+void ocr_macro_kernel(int mc, int nc, int kc, const float *a, size_t a_step, const float *b, size_t b_step,
+                      int bstride, float *c, int ldc, float alpha, float beta) {
+    microkernel_fn kernel = ocr_choose_microkernel();
+    ocr_pair_microkernel_fn pair = ocr_choose_pair_microkernel();
+    float tile[MR * NR] __attribute__((aligned(64)));
+    for (int s = 0; s < nc;) {
+        const float *b0 = b + (size_t)(s / NR) * b_step;
+        if (pair && nc - s >= 2 * NR) {
+            const float *b1 = b0 + b_step;
+            for (int r = 0; r < mc; r += MR) {
+                int rows = mc - r < MR ? mc - r : MR;
+                const float *ar = a + (size_t)(r / MR) * a_step;
+                float *cij = c + (size_t)r * ldc + s;
+                if (rows == MR) {
+                    pair(kc, ar, b0, b1, bstride, cij, ldc, alpha, beta);
+                } else {
+                    one_tile(kernel, kc, ar, b0, bstride, cij, ldc, rows, NR, alpha, beta, tile);
+                    one_tile(kernel, kc, ar, b1, bstride, cij + NR, ldc, rows, NR, alpha, beta, tile);
+                }
+            }
+            s += 2 * NR;
+            continue;
+        }
+        int cols = nc - s < NR ? nc - s : NR;
+        for (int r = 0; r < mc; r += MR)
+            one_tile(kernel, kc, a + (size_t)(r / MR) * a_step, b0, bstride, c + (size_t)r * ldc + s, ldc,
+                     mc - r < MR ? mc - r : MR, cols, alpha, beta, tile);
+        s += NR;
+    }
+}
+
 static void store_tile(const float *tile, float *c, int ldc, int rows, int cols, float alpha, float beta) {
     for (int i = 0; i < rows; i++) {
         float *ci = c + (size_t)i * ldc;
@@ -266,14 +356,12 @@ void ocr_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
             for (int j = 0; j < n; j++) c[(size_t)i * ldc + j] = beta == 0 ? 0 : beta * c[(size_t)i * ldc + j];
         return;
     }
-    microkernel_fn kernel = ocr_choose_microkernel();
     int kc_max = k < KC ? k : KC;
     int nc_max = n < NC ? n : NC, mc_max = m < MC ? m : MC;
     size_t b_size = (size_t)((nc_max + NR - 1) / NR * NR) * kc_max;
     size_t a_size = (size_t)((mc_max + MR - 1) / MR * MR) * kc_max;
     float *bpack = aligned_alloc(64, (b_size * sizeof(float) + 63) / 64 * 64);
     float *apack = aligned_alloc(64, (a_size * sizeof(float) + 63) / 64 * 64);
-    float tile[MR * NR] __attribute__((aligned(64)));
 
     for (int j0 = 0; j0 < n; j0 += NC) {
         int nc = n - j0 < NC ? n - j0 : NC;
@@ -284,19 +372,8 @@ void ocr_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha,
             for (int i0 = 0; i0 < m; i0 += MC) {
                 int mc = m - i0 < MC ? m - i0 : MC;
                 ocr_pack_a(apack, a, lda, trans_a, i0, mc, p0, kc);
-                for (int s = 0; s < nc; s += NR) {
-                    int cols = nc - s < NR ? nc - s : NR;
-                    for (int r = 0; r < mc; r += MR) {
-                        int rows = mc - r < MR ? mc - r : MR;
-                        float *cij = c + (size_t)(i0 + r) * ldc + j0 + s;
-                        if (rows == MR && cols == NR) {
-                            kernel(kc, apack + (size_t)r * kc, bpack + (size_t)s * kc, NR, NULL, cij, ldc, alpha, beta_here);
-                        } else {
-                            kernel(kc, apack + (size_t)r * kc, bpack + (size_t)s * kc, NR, tile, NULL, 0, 0, 0);
-                            store_tile(tile, cij, ldc, rows, cols, alpha, beta_here);
-                        }
-                    }
-                }
+                ocr_macro_kernel(mc, nc, kc, apack, (size_t)MR * kc, bpack, (size_t)NR * kc, NR,
+                                 c + (size_t)i0 * ldc + j0, ldc, alpha, beta_here);
             }
         }
     }
@@ -398,36 +475,84 @@ static void packed_b_avx2(int m, int n, int k, const float *a, int lda, const fl
         }
     }
 }
+
+// As rows_avx2 with one 16-float register per row and panel: rows · panels accumulators.
+__attribute__((target("avx512f"), always_inline))
+static inline void rows_avx512(const int rows, const int panels, int k, const float *a, int lda, const float *panel,
+                               float beta, float *c, int ldc, int cols) {
+    __m512 acc[MR][8];
+    for (int i = 0; i < rows; i++)
+        for (int q = 0; q < panels; q++) acc[i][q] = _mm512_setzero_ps();
+    for (int p = 0; p < k; p++) {
+        __m512 b[8];
+        for (int q = 0; q < panels; q++) b[q] = _mm512_loadu_ps(panel + (size_t)q * k * NR + p * NR);
+        for (int i = 0; i < rows; i++) {
+            __m512 av = _mm512_set1_ps(a[(size_t)i * lda + p]);
+            for (int q = 0; q < panels; q++) acc[i][q] = _mm512_fmadd_ps(av, b[q], acc[i][q]);
+        }
+    }
+    if (cols == NR * panels) {
+        __m512 vb = _mm512_set1_ps(beta);
+        for (int i = 0; i < rows; i++) {
+            float *ci = c + (size_t)i * ldc;
+            for (int q = 0; q < panels; q++) {
+                __m512 v = acc[i][q];
+                if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_loadu_ps(ci + NR * q), v);
+                _mm512_storeu_ps(ci + NR * q, v);
+            }
+        }
+        return;
+    }
+    // One partial panel.
+    float tile[MR * NR] __attribute__((aligned(64)));
+    for (int i = 0; i < rows; i++) _mm512_store_ps(tile + i * NR, acc[i][0]);
+    store_tile(tile, c, ldc, rows, cols, 1, beta);
+}
+
+__attribute__((target("avx512f")))
+static void packed_b_avx512(int m, int n, int k, const float *a, int lda, const float *packed, float beta,
+                            float *c, int ldc) {
+    for (int i = 0; i < m; i += MR) {
+        const float *ai = a + (size_t)i * lda;
+        int rows = m - i < MR ? m - i : MR;
+        // Panels per call: 8 to 12 accumulators (enough to hide the FMA latency), full ones grouped.
+        int group = rows == 1 ? 8 : rows == 2 ? 4 : rows <= 4 ? 3 : 2;
+        for (int s = 0; s < n;) {
+            const float *panel = packed + (size_t)s * k;
+            float *ci = c + (size_t)i * ldc + s;
+            int full = (n - s) / NR, g = full >= group ? group : full > 0 ? full : 1;
+            int cols = g * NR <= n - s ? g * NR : n - s;
+#define OCR_ROWS_CASE(r, q) case r * 16 + q: rows_avx512(r, q, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            switch (rows * 16 + g) {
+            OCR_ROWS_CASE(1, 1) OCR_ROWS_CASE(1, 2) OCR_ROWS_CASE(1, 3) OCR_ROWS_CASE(1, 4)
+            OCR_ROWS_CASE(1, 5) OCR_ROWS_CASE(1, 6) OCR_ROWS_CASE(1, 7) OCR_ROWS_CASE(1, 8)
+            OCR_ROWS_CASE(2, 1) OCR_ROWS_CASE(2, 2) OCR_ROWS_CASE(2, 3) OCR_ROWS_CASE(2, 4)
+            OCR_ROWS_CASE(3, 1) OCR_ROWS_CASE(3, 2) OCR_ROWS_CASE(3, 3)
+            OCR_ROWS_CASE(4, 1) OCR_ROWS_CASE(4, 2) OCR_ROWS_CASE(4, 3)
+            OCR_ROWS_CASE(5, 1) OCR_ROWS_CASE(5, 2)
+            OCR_ROWS_CASE(6, 1) default: rows_avx512(6, 2, k, ai, lda, panel, beta, ci, ldc, cols); break;
+            }
+#undef OCR_ROWS_CASE
+            s += g * NR;
+        }
+    }
+}
 #endif
 
 // Many rows: BLIS blocking with A packed per MC x KC block and B's panels read in place (a KC
 // slice of a full-K panel is contiguous too).
 static void packed_b_blocked(int m, int n, int k, const float *a, int lda, const float *packed, float beta,
                              float *c, int ldc) {
-    microkernel_fn kernel = ocr_choose_microkernel();
     int kc_max = k < KC ? k : KC, mc_max = m < MC ? m : MC;
     float *apack = aligned_alloc(64, ((size_t)(mc_max + MR - 1) / MR * MR * kc_max * sizeof(float) + 63) / 64 * 64);
-    float tile[MR * NR] __attribute__((aligned(64)));
     for (int p0 = 0; p0 < k; p0 += KC) {
         int kc = k - p0 < KC ? k - p0 : KC;
         float beta_here = p0 == 0 ? beta : 1.0f;
         for (int i0 = 0; i0 < m; i0 += MC) {
             int mc = m - i0 < MC ? m - i0 : MC;
             ocr_pack_a(apack, a, lda, 0, i0, mc, p0, kc);
-            for (int s = 0; s < n; s += NR) {
-                int cols = n - s < NR ? n - s : NR;
-                const float *bpanel = packed + (size_t)s * k + (size_t)p0 * NR;
-                for (int r = 0; r < mc; r += MR) {
-                    int rows = mc - r < MR ? mc - r : MR;
-                    float *cij = c + (size_t)(i0 + r) * ldc + s;
-                    if (rows == MR && cols == NR) {
-                        kernel(kc, apack + (size_t)r * kc, bpanel, NR, NULL, cij, ldc, 1, beta_here);
-                    } else {
-                        kernel(kc, apack + (size_t)r * kc, bpanel, NR, tile, NULL, 0, 0, 0);
-                        store_tile(tile, cij, ldc, rows, cols, 1, beta_here);
-                    }
-                }
-            }
+            ocr_macro_kernel(mc, n, kc, apack, (size_t)MR * kc, packed + (size_t)p0 * NR, (size_t)NR * k, NR,
+                             c + (size_t)i0 * ldc, ldc, 1, beta_here);
         }
     }
     free(apack);
@@ -446,6 +571,10 @@ void ocr_sgemm_packed_b(int m, int n, int k, const float *a, int lda, const floa
         return;
     }
 #ifdef OCR_X86
+    if (ocr_choose_pair_microkernel()) {
+        packed_b_avx512(m, n, k, a, lda, packed, beta, c, ldc);
+        return;
+    }
     if (ocr_has_avx2_fma()) {
         packed_b_avx2(m, n, k, a, lda, packed, beta, c, ldc);
         return;

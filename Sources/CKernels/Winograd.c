@@ -301,7 +301,6 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
 #ifdef OCR_X86
     int vector = ocr_has_avx2_fma();
 #endif
-    ocr_microkernel_fn kernel = ocr_choose_microkernel();
 
     // Columns the GEMM computes past the tiles: zero, so it never reads garbage (a vector
     // transform's spill may overwrite them with finite values).
@@ -323,10 +322,8 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
         float *c = m + (size_t)e * cout_pad * tp;
         for (int p0 = 0; p0 < cin; p0 += KC) {
             int kc = cin - p0 < KC ? cin - p0 : KC;
-            for (int s = 0; s < columns; s += OCR_NR)
-                for (int r = 0; r < cout_pad; r += OCR_MR)
-                    kernel(kc, a + (size_t)r * cin + (size_t)p0 * OCR_MR, b + (size_t)p0 * tp + s, tp, NULL,
-                           c + (size_t)r * tp + s, tp, 1, p0 == 0 ? 0 : 1);
+            ocr_macro_kernel(cout_pad, columns, kc, a + (size_t)p0 * OCR_MR, (size_t)OCR_MR * cin, b + (size_t)p0 * tp,
+                             OCR_NR, tp, c, tp, 1, p0 == 0 ? 0 : 1);
         }
         // The columns past the GEMM's, which the last vector group of a run may read (and drop).
         for (int r = 0; r < cout_pad; r++) memset(c + (size_t)r * tp + columns, 0, (tp - columns) * sizeof(float));

@@ -66,14 +66,14 @@ public enum Parallelism {
             if count == 1 { body(0) }
             return
         }
-        let override = pthread_getspecific(overrideKey), portable = ocr_sgemm_portable_forced()
+        let override = pthread_getspecific(overrideKey), limit = ocr_kernels_limited()
         DispatchQueue.concurrentPerform(iterations: count) { i in
-            let savedOverride = pthread_getspecific(overrideKey), savedPortable = ocr_sgemm_portable_forced()
+            let savedOverride = pthread_getspecific(overrideKey), savedLimit = ocr_kernels_limited()
             pthread_setspecific(overrideKey, override)
-            ocr_sgemm_force_portable(portable)
+            ocr_kernels_limit(limit)
             defer {
                 pthread_setspecific(overrideKey, savedOverride)
-                ocr_sgemm_force_portable(savedPortable)
+                ocr_kernels_limit(savedLimit)
             }
             body(i)
         }

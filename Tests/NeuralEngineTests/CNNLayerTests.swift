@@ -73,10 +73,11 @@ import CKernels
         let affine = (scale: randomValues(cout, seed: 43), shift: randomValues(cout, seed: 44))
         let want = referenceConv(conv, x, n: n, h: h, w: w)
         let magnitude = want.map(abs).max()!
-        defer { ocr_sgemm_force_portable(0) }
-        // Forced on this thread (and the workers it starts) only.
-        for (portable, threads) in [(false, 1), (false, 2), (true, 1), (true, 2)] {
-            ocr_sgemm_force_portable(portable ? 1 : 0)
+        defer { ocr_kernels_limit(OCR_KERNELS_BEST) }
+        // Limited on this thread (and the workers it starts) only.
+        for limit in [OCR_KERNELS_BEST, OCR_KERNELS_AVX2, OCR_KERNELS_PORTABLE] {
+          for threads in [1, 2] {
+            ocr_kernels_limit(limit)
             Parallelism.withThreads(threads) {
                 conv.allowsWinograd = true
                 let plain = conv.forward(x, batch: n, height: h, width: w, training: false)
@@ -84,7 +85,7 @@ import CKernels
                 conv.allowsWinograd = false
                 let fusedIm2col = conv.forward(x, batch: n, height: h, width: w, training: false, affine: affine, relu: true)
                 #expect(zip(plain, want).allSatisfy { abs($0 - $1) <= 1e-5 * magnitude },
-                        "portable \(portable), \(threads) threads: \(zip(plain, want).map { abs($0 - $1) }.max()!)")
+                        "kernels \(limit), \(threads) threads: \(zip(plain, want).map { abs($0 - $1) }.max()!)")
                 #expect(zip(fused, fusedIm2col).allSatisfy { abs($0 - $1) <= 1e-5 * magnitude })
                 // Training: the forward pass and the input gradient (a convolution with flipped weights).
                 let dy = randomValues(n * cout * h * w, seed: 47)
@@ -103,6 +104,7 @@ import CKernels
                 let dWError = zip(results[0].dW, results[1].dW).map { abs($0 - $1) }.max()!
                 #expect(dWError <= 1e-5 * dWMagnitude, "dW: \(dWError) of \(dWMagnitude)")
             }
+          }
         }
     }
 
@@ -116,11 +118,11 @@ import CKernels
         let n = 2, h = 9, w = 75
         let x = randomValues(n * cin * h * w, seed: 49)
         let want = referenceConv(conv, x, n: n, h: h, w: w)
-        defer { ocr_sgemm_force_portable(0) }
-        for portable in [false, true] {
-            ocr_sgemm_force_portable(portable ? 1 : 0)
+        defer { ocr_kernels_limit(OCR_KERNELS_BEST) }
+        for limit in [OCR_KERNELS_BEST, OCR_KERNELS_PORTABLE] {
+            ocr_kernels_limit(limit)
             let y = Parallelism.withThreads(1) { conv.forward(x, batch: n, height: h, width: w, training: false) }
-            #expect(zip(y, want).allSatisfy { abs($0 - $1) < 1e-5 }, "portable \(portable)")
+            #expect(zip(y, want).allSatisfy { abs($0 - $1) < 1e-5 }, "kernels \(limit)")
         }
     }
 

@@ -39,22 +39,27 @@ import Testing
         #expect(c == [11])
     }
 
-    @Test func portableKernelMatchesReference() {
-        ocr_sgemm_force_portable(1)
-        defer { ocr_sgemm_force_portable(0) }
-        #expect(sgemmKernelName == "portable")
-        check(m: 130, n: 70, k: 257, ta: false, tb: true, alpha: 1, beta: 0.5, threads: 1)
-        check(m: 13, n: 35, k: 300, ta: true, tb: false, alpha: 1, beta: 0, threads: 1)
-        check(m: 2, n: 35, k: 30, ta: false, tb: true, alpha: 1, beta: 0.5, threads: 1)
+    /// The kernels below the best this CPU has (AVX2 without AVX-512, portable C), on the shapes
+    /// above: every path is checked on a machine that has them all.
+    @Test(arguments: [OCR_KERNELS_AVX2, OCR_KERNELS_PORTABLE])
+    func limitedKernelsMatchReference(limit: Int32) {
+        ocr_kernels_limit(limit)
+        defer { ocr_kernels_limit(OCR_KERNELS_BEST) }
+        if limit == OCR_KERNELS_PORTABLE { #expect(sgemmKernelName == "portable") }
+        if limit == OCR_KERNELS_AVX2 { #expect(sgemmKernelName != "avx512") }
+        for (m, n, k) in Self.shapes {
+            check(m: m, n: n, k: k, ta: false, tb: true, alpha: 1, beta: 0.5, threads: 1)
+            check(m: m, n: n, k: k, ta: true, tb: false, alpha: 1, beta: 0, threads: 2)
+        }
     }
 
     /// B packed once (the LSTM weights): A read in place for every row count up to and past the
     /// 6-row block, and the blocked path for many rows (several K slices and row blocks); partial
     /// 16-column panels, both B layouts, beta 0 and 1, both kernels.
-    @Test(arguments: [false, true])
-    func packedBMatchesReference(portable: Bool) {
-        ocr_sgemm_force_portable(portable ? 1 : 0)
-        defer { ocr_sgemm_force_portable(0) }
+    @Test(arguments: [OCR_KERNELS_BEST, OCR_KERNELS_AVX2, OCR_KERNELS_PORTABLE])
+    func packedBMatchesReference(limit: Int32) {
+        ocr_kernels_limit(limit)
+        defer { ocr_kernels_limit(OCR_KERNELS_BEST) }
         for (m, n, k) in [(1, 512, 128), (2, 16, 1), (3, 37, 64), (4, 48, 9), (5, 512, 256), (6, 20, 130), (7, 64, 5),
                           (13, 100, 33), (32, 512, 128), (24, 40, 300), (130, 70, 257)] {
             for tb in [false, true] {
@@ -76,17 +81,17 @@ import Testing
         }
     }
 
-    /// A thread's overrides (thread count, forced portable kernels) reach the threads its
-    /// parallel work runs on.
+    /// A thread's overrides (thread count, kernel limit) reach the threads its parallel work
+    /// runs on.
     @Test func overridesReachWorkerThreads() {
-        defer { ocr_sgemm_force_portable(0) }
-        ocr_sgemm_force_portable(1)
-        var seen = [(threads: Int, portable: Int32)](repeating: (0, 0), count: 8)
+        defer { ocr_kernels_limit(OCR_KERNELS_BEST) }
+        ocr_kernels_limit(OCR_KERNELS_PORTABLE)
+        var seen = [(threads: Int, limit: Int32)](repeating: (0, 0), count: 8)
         Parallelism.withThreads(3) {
             seen.withUnsafeMutableBufferPointer { out in
-                Parallelism.forEach(8) { i in out[i] = (Parallelism.threads, ocr_sgemm_portable_forced()) }
+                Parallelism.forEach(8) { i in out[i] = (Parallelism.threads, ocr_kernels_limited()) }
             }
         }
-        #expect(seen.allSatisfy { $0.threads == 3 && $0.portable == 1 })
+        #expect(seen.allSatisfy { $0.threads == 3 && $0.limit == OCR_KERNELS_PORTABLE })
     }
 }

@@ -24,15 +24,20 @@ void ocr_sgemm_pack_b(int trans_b, int k, int n, const float *b, int ldb, float 
 void ocr_sgemm_packed_b(int m, int n, int k, const float *a, int lda, const float *packed, float beta,
                         float *c, int ldc);
 
-/// Which microkernel `ocr_sgemm` uses: "avx2+fma" or "portable".
+/// Which microkernels `ocr_sgemm` uses: "avx512" (6x32 tiles, and 6x16 at the edges),
+/// "avx2+fma" or "portable".
 const char *ocr_sgemm_kernel_name(void);
 
-/// Forces the portable kernels (microkernel, transforms, direct convolution) on the calling thread,
-/// for testing them on machines that have AVX2. Swift's `Parallelism.forEach` carries the setting
-/// to the threads it spreads work over.
-void ocr_sgemm_force_portable(int force);
-/// Whether the calling thread has the portable kernels forced.
-int ocr_sgemm_portable_forced(void);
+/// The instruction sets the kernels may use on the calling thread, so that tests can check every
+/// path on one machine: all the CPU has, no AVX-512, or the portable C only (microkernels,
+/// transforms, direct convolution, pooling). Swift's `Parallelism.forEach` carries the setting to
+/// the threads it spreads work over.
+#define OCR_KERNELS_BEST 0
+#define OCR_KERNELS_AVX2 1
+#define OCR_KERNELS_PORTABLE 2
+void ocr_kernels_limit(int limit);
+/// The calling thread's limit (`OCR_KERNELS_BEST` unless set).
+int ocr_kernels_limited(void);
 
 /// y[i] = exp(x[i]), y may equal x. Relative error below 2e-7 for x in [-87, 88].
 void ocr_vexp(const float *x, float *y, size_t n);
