@@ -188,6 +188,33 @@ static void pair_microkernel_avx512(int kc, const float *apanel, const float *b0
 }
 #endif
 
+#ifdef OCR_X86
+// A 12x16 tile on AVX-512 from two A panels and one B panel: for the last, unpaired 16-column
+// panel (tall, narrow products such as Winograd's on short lines), with 12 accumulators where a
+// 6x16 tile in zmm registers would wait on its 6 chains.
+__attribute__((target("avx512f")))
+static void tall_microkernel_avx512(int kc, const float *a0, const float *a1, const float *b, int bstride,
+                                    float *c, int ldc, float alpha, float beta) {
+    __m512 acc[2 * MR];
+    for (int i = 0; i < 2 * MR; i++) acc[i] = _mm512_setzero_ps();
+    for (int p = 0; p < kc; p++) {
+        __m512 x = _mm512_loadu_ps(b);
+        for (int i = 0; i < MR; i++) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(a0[i]), x, acc[i]);
+        for (int i = 0; i < MR; i++) acc[MR + i] = _mm512_fmadd_ps(_mm512_set1_ps(a1[i]), x, acc[MR + i]);
+        a0 += MR;
+        a1 += MR;
+        b += bstride;
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    for (int i = 0; i < 2 * MR; i++) {
+        float *ci = c + (size_t)i * ldc;
+        __m512 v = _mm512_mul_ps(va, acc[i]);
+        if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_loadu_ps(ci), v);
+        _mm512_storeu_ps(ci, v);
+    }
+}
+#endif
+
 // Per thread, so a test limiting the kernels cannot change the kernels under another test.
 static _Thread_local int kernels_limit = OCR_KERNELS_BEST;
 
@@ -231,7 +258,8 @@ static inline void one_tile(microkernel_fn kernel, int kc, const float *apanel, 
 
 // C [mc, nc] = alpha · A · B + beta · C for A panels at `a` (MR rows each, panel i at
 // a + i * a_step) and B panels at `b` (panel j at b + j * b_step, rows `bstride` apart): for each
-// B panel, or pair of panels with the pair kernel, (kept in L1) the A panels stream past.
+// B panel, or pair of panels with the pair kernel, (kept in L1) the A panels stream past. With
+// AVX-512, 6x32 tiles, then 12x16 ones for an unpaired last panel.
 void ocr_macro_kernel(int mc, int nc, int kc, const float *a, size_t a_step, const float *b, size_t b_step,
                       int bstride, float *c, int ldc, float alpha, float beta) {
     microkernel_fn kernel = ocr_choose_microkernel();
@@ -256,9 +284,19 @@ void ocr_macro_kernel(int mc, int nc, int kc, const float *a, size_t a_step, con
             continue;
         }
         int cols = nc - s < NR ? nc - s : NR;
-        for (int r = 0; r < mc; r += MR)
+        for (int r = 0; r < mc;) {
+#ifdef OCR_X86
+            if (pair && cols == NR && mc - r >= 2 * MR) {
+                const float *ar = a + (size_t)(r / MR) * a_step;
+                tall_microkernel_avx512(kc, ar, ar + a_step, b0, bstride, c + (size_t)r * ldc + s, ldc, alpha, beta);
+                r += 2 * MR;
+                continue;
+            }
+#endif
             one_tile(kernel, kc, a + (size_t)(r / MR) * a_step, b0, bstride, c + (size_t)r * ldc + s, ldc,
                      mc - r < MR ? mc - r : MR, cols, alpha, beta, tile);
+            r += MR;
+        }
         s += NR;
     }
 }

@@ -3,10 +3,11 @@ import Testing
 @testable import NeuralEngine
 
 @Suite struct GEMMTests {
-    /// Sizes that exercise partial microkernel tiles, several K slices and several row blocks.
+    /// Sizes that exercise partial microkernel tiles, several K slices and several row blocks, and
+    /// with AVX-512 the 6x32, 12x16 and 6x16 tiles together.
     static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (5, 7, 3), (6, 16, 8), (13, 35, 300), (130, 70, 257),
                                             (64, 2100, 20), (250, 33, 600),
-                                            (1, 512, 128), (3, 40, 37), (4, 17, 300)]
+                                            (1, 512, 128), (3, 40, 37), (4, 17, 300), (30, 48, 70)]
 
     func check(m: Int, n: Int, k: Int, ta: Bool, tb: Bool, alpha: Float, beta: Float, threads: Int) {
         var rng = SplitMix64(seed: UInt64(m * 1000 + n * 10 + k))
