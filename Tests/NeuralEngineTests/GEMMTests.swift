@@ -56,20 +56,22 @@ import Testing
 
     /// B packed once (the LSTM weights): A read in place for every row count up to and past the
     /// 6-row block, and the blocked path for many rows (several K slices and row blocks); partial
-    /// 16-column panels, both B layouts, beta 0 and 1, both kernels.
+    /// 16-column panels, both B layouts, beta 0 and 1, every kernel, and the product split over
+    /// threads by blocks of columns.
     @Test(arguments: [OCR_KERNELS_BEST, OCR_KERNELS_AVX2, OCR_KERNELS_PORTABLE])
     func packedBMatchesReference(limit: Int32) {
         ocr_kernels_limit(limit)
         defer { ocr_kernels_limit(OCR_KERNELS_BEST) }
         for (m, n, k) in [(1, 512, 128), (2, 16, 1), (3, 37, 64), (4, 48, 9), (5, 512, 256), (6, 20, 130), (7, 64, 5),
-                          (13, 100, 33), (32, 512, 128), (24, 40, 300), (130, 70, 257)] {
+                          (13, 100, 33), (32, 512, 128), (24, 40, 300), (130, 70, 257),
+                          (1, 200, 50), (2, 300, 17), (40, 272, 100)] {
             for tb in [false, true] {
                 for beta: Float in [0, 1] {
                     var rng = SplitMix64(seed: UInt64(m * 100 + n + k))
                     let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }
                     let b = (0..<(k * n)).map { _ in rng.nextFloat() - 0.5 }
-                    var got = (0..<(m * n)).map { _ in beta == 0 ? Float.nan : rng.nextFloat() - 0.5 }
-                    var want = got.map { $0.isNaN ? 0 : $0 }
+                    let initial = (0..<(m * n)).map { _ in beta == 0 ? Float.nan : rng.nextFloat() - 0.5 }
+                    var got = initial, want = initial.map { $0.isNaN ? 0 : $0 }
                     var packed = [Float](repeating: .nan, count: ocr_sgemm_packed_b_count(Int32(k), Int32(n)))
                     ocr_sgemm_pack_b(tb ? 1 : 0, Int32(k), Int32(n), b, Int32(tb ? k : n), &packed)
                     ocr_sgemm_packed_b(Int32(m), Int32(n), Int32(k), a, Int32(k), packed, beta, &got, Int32(n))
@@ -77,6 +79,13 @@ import Testing
                                         beta, &want, Int32(n))
                     let worst = zip(got, want).map { abs($0 - $1) }.max()!
                     #expect(worst <= 1e-4 * Float(k).squareRoot(), "m=\(m) n=\(n) k=\(k) tb=\(tb) beta=\(beta): \(worst)")
+                    // Split over threads by blocks of columns (products of 2^20 multiply-adds and more).
+                    var split = initial
+                    split.withUnsafeMutableBufferPointer { out in
+                        sgemm(m: m, n: n, k: k, a, lda: k, packedB: packed, beta: beta, out.baseAddress!, ldc: n, threads: 3)
+                    }
+                    let splitWorst = zip(split, want).map { abs($0 - $1) }.max()!
+                    #expect(splitWorst <= 1e-4 * Float(k).squareRoot(), "split: m=\(m) n=\(n) k=\(k): \(splitWorst)")
                 }
             }
         }
