@@ -182,3 +182,43 @@ extension OCRModel {
         return model
     }
 }
+
+extension OCRModel {
+    /// The mean of several models' weights and BatchNorm statistics (checkpoint averaging: the
+    /// last checkpoints of a run, averaged, smooth out the noise of the steps between them).
+    /// `models` are (name, model) pairs; they must share the architecture, charset and
+    /// preprocessing, or the error names the first one that does not.
+    public static func average(_ models: [(name: String, model: OCRModel)]) throws(ModelFileError) -> OCRModel {
+        guard let (_, first) = models.first else { throw ModelFileError(file: "-", reason: "no models to average") }
+        for (name, m) in models.dropFirst() {
+            if m.architecture.spec != first.architecture.spec {
+                throw ModelFileError(file: name, reason: "architecture '\(m.architecture.spec)' differs from '\(first.architecture.spec)'")
+            }
+            if m.charset.characters != first.charset.characters {
+                throw ModelFileError(file: name, reason: "its charset differs from the first model's")
+            }
+            if m.preprocessing != first.preprocessing {
+                throw ModelFileError(file: name, reason: "its preprocessing differs from the first model's")
+            }
+        }
+        var zeros = ZeroWeights()
+        let mean = OCRModel(network: CRNN(first.architecture, initialWeights: &zeros), charset: first.charset,
+                            trainingSummary: models.last!.model.trainingSummary)
+        mean.preprocessing = first.preprocessing
+        mean.trainingSummary["averaged_from"] = models.map(\.name).joined(separator: " ")
+        let scale = 1 / Float(models.count)
+        func meanOf(_ arrays: [[Float]]) -> [Float] {
+            var sum = [Float](repeating: 0, count: arrays[0].count)
+            for a in arrays { for i in sum.indices { sum[i] += a[i] } }
+            return sum.map { $0 * scale }
+        }
+        let parameters = models.map { $0.model.network.parameters }
+        for (i, p) in mean.network.parameters.enumerated() { p.value = meanOf(parameters.map { $0[i].value }) }
+        let norms = models.map { $0.model.network.namedBatchNorms.map(\.1) }
+        for (i, (_, bn)) in mean.network.namedBatchNorms.enumerated() {
+            bn.runningMean = meanOf(norms.map { $0[i].runningMean })
+            bn.runningVariance = meanOf(norms.map { $0[i].runningVariance })
+        }
+        return mean
+    }
+}

@@ -8,7 +8,8 @@ import Musl
 import Darwin
 #endif
 
-let commands: [any Command.Type] = [RecognizeCommand.self, TrainCommand.self, EvalCommand.self, InfoCommand.self, SynthCommand.self, BenchCommand.self]
+let commands: [any Command.Type] = [RecognizeCommand.self, TrainCommand.self, EvalCommand.self, InfoCommand.self, AverageCommand.self,
+                                    SynthCommand.self, BenchCommand.self]
 
 func printError(_ text: String) {
     fputs(text + "\n", stderr)

@@ -55,6 +55,27 @@ func temporaryPath(_ name: String) throws -> String {
         #expect(loaded.network.namedBatchNorms[0].1.runningMean == [0.5, -1, 2, 3])
     }
 
+    /// Checkpoint averaging: every weight and BatchNorm statistic is the mean of the models';
+    /// a model of another charset is refused by name.
+    @Test func averagingTakesTheMean() throws {
+        let architecture = try CRNNArchitecture(spec: Self.spec, name: "test", classes: 4)
+        let a = try model()
+        let b = OCRModel(architecture: architecture, charset: a.charset, seed: 9)
+        b.network.namedBatchNorms[0].1.runningMean = [1.5, 1, 0, -3]
+        let mean = try OCRModel.average([("a", a), ("b", b)])
+        #expect(zip(a.network.parameters, b.network.parameters).filter { $0.value != $1.value }.count >= 6)
+        for ((name, p), ((_, pa), (_, pb))) in zip(mean.network.namedParameters,
+                                                    zip(a.network.namedParameters, b.network.namedParameters)) {
+            #expect(zip(p.value, zip(pa.value, pb.value)).allSatisfy { abs($0 - ($1.0 + $1.1) / 2) < 1e-6 }, "\(name)")
+        }
+        #expect(mean.network.namedBatchNorms[0].1.runningMean == [1, 0, 1, 0])
+        #expect(mean.trainingSummary["averaged_from"] == "a b")
+        let other = OCRModel(architecture: architecture, charset: Charset(["x", "y", "z"]), seed: 1)
+        #expect(throws: ModelFileError(file: "c", reason: "its charset differs from the first model's")) {
+            try OCRModel.average([("a", a), ("c", other)])
+        }
+    }
+
     @Test func headerFollowsSafetensors() throws {
         let bytes = try model().safeTensors().serialized()
         let length = Int(bytes[0]) | Int(bytes[1]) << 8 | Int(bytes[2]) << 16
