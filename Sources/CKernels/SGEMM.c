@@ -186,9 +186,7 @@ static void pair_microkernel_avx512(int kc, const float *apanel, const float *b0
         }
     }
 }
-#endif
 
-#ifdef OCR_X86
 // A 12x16 tile on AVX-512 from two A panels and one B panel: for the last, unpaired 16-column
 // panel (tall, narrow products such as Winograd's on short lines), with 12 accumulators where a
 // 6x16 tile in zmm registers would wait on its 6 chains.
@@ -301,6 +299,7 @@ void ocr_macro_kernel(int mc, int nc, int kc, const float *a, size_t a_step, con
     }
 }
 
+// C tile (rows x cols of it valid) = alpha * tile + beta * C.
 static void store_tile(const float *tile, float *c, int ldc, int rows, int cols, float alpha, float beta) {
     for (int i = 0; i < rows; i++) {
         float *ci = c + (size_t)i * ldc;

@@ -206,6 +206,7 @@ extension OCRModel {
                             trainingSummary: models.last!.model.trainingSummary)
         mean.preprocessing = first.preprocessing
         mean.trainingSummary["averaged_from"] = models.map(\.name).joined(separator: " ")
+        mean.trainingSummary["validation_cer"] = nil  // the last model's, not the mean's
         let scale = 1 / Float(models.count)
         func meanOf(_ arrays: [[Float]]) -> [Float] {
             var sum = [Float](repeating: 0, count: arrays[0].count)
