@@ -10,6 +10,7 @@ out=${OUT:-pretrained/printed-en.safetensors}
 set -- --synth-fonts datasets/fonts/train.txt --synth-text datasets/corpus/english-words.txt \
   --synth-val-fonts datasets/fonts/validation.txt --synth-val-count 400 \
   --out "$out" --checkpoint "$out.ckpt" \
+  --keep-checkpoints 5 \
   --arch small --batch 32 --lr 1e-3 --warmup 500 --steps 24000 --validate-every 500 --seed 1
 if [ -f "$out.ckpt" ]; then set -- "$@" --resume "$out.ckpt"; fi
 exec "$ocr" train "$@"

@@ -36,6 +36,8 @@ enum TrainCommand: Command {
           --init <model>          Fine-tune this model; new characters in the data extend its charset.
           --resume <checkpoint>   Continue a run from its checkpoint.
           --checkpoint <path>     Checkpoint file (default: MODEL.ckpt).
+          --keep-checkpoints <n>  Also keep the last n validations' checkpoints, as CKPT-NAME.step-S.ckpt
+                                  (for 'ocr average'; default 0).
           --charset <file>        The characters to use, as one UTF-8 text (default: from the labels).
           --skip-unknown          Skip lines with characters outside the charset instead of failing.
           --steps <n>             Total training steps (default 10000).
@@ -54,7 +56,7 @@ enum TrainCommand: Command {
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, valued: ["--train", "--val", "--val-fraction", "--synth-fonts", "--synth-text", "--synth-val-fonts", "--synth-val-count", "--out", "--arch", "--init", "--resume",
-                                             "--checkpoint", "--charset", "--steps", "--batch", "--lr", "--warmup", "--schedule", "--plateau-patience",
+                                             "--checkpoint", "--keep-checkpoints", "--charset", "--steps", "--batch", "--lr", "--warmup", "--schedule", "--plateau-patience",
                                              "--validate-every", "--patience", "--seed", "--threads"],
                               switches: ["--skip-unknown", "--no-augment"])
         if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
@@ -191,10 +193,28 @@ enum TrainCommand: Command {
               + (trainer.synthetic.map { "lines rendered from \($0.fontPaths.count) fonts" } ?? "\(trainer.trainingLines.count) lines")
               + ", "
               + "validating on \(trainer.validationLines.count), \(Parallelism.threads) threads")
-        return try loop(trainer, out: out, checkpoint: checkpoint)
+        let keep = try a.int("--keep-checkpoints", default: 0, range: 0...1000)
+        return try loop(trainer, out: out, checkpoint: checkpoint, keep: keep)
     }
 
-    static func loop(_ trainer: Trainer, out: String, checkpoint: String) throws -> Int32 {
+    /// Where the checkpoint of step `step` is kept: `run.ckpt` → `run.step-500.ckpt`.
+    static func keptCheckpoint(_ checkpoint: String, step: Int) -> String {
+        (checkpoint.hasSuffix(".ckpt") ? String(checkpoint.dropLast(5)) : checkpoint) + ".step-\(step).ckpt"
+    }
+
+    /// Writes this step's kept checkpoint and removes the kept ones older than the last `keep`.
+    static func keepCheckpoint(_ trainer: Trainer, _ checkpoint: String, keep: Int) throws {
+        try trainer.saveCheckpoint(to: keptCheckpoint(checkpoint, step: trainer.step))
+        let url = URL(fileURLWithPath: keptCheckpoint(checkpoint, step: 0))
+        let folder = url.deletingLastPathComponent().path, prefix = url.lastPathComponent.dropLast("0.ckpt".count)
+        let steps = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).compactMap { name -> Int? in
+            guard name.hasPrefix(prefix), name.hasSuffix(".ckpt") else { return nil }
+            return Int(name.dropFirst(prefix.count).dropLast(5))
+        }.sorted()
+        for step in steps.dropLast(keep) { try? FileManager.default.removeItem(atPath: keptCheckpoint(checkpoint, step: step)) }
+    }
+
+    static func loop(_ trainer: Trainer, out: String, checkpoint: String, keep: Int = 0) throws -> Int32 {
         let options = trainer.options
         let log = CSVLog(path: out + ".log.csv")
         var chart = log.chart(upTo: trainer.step)
@@ -254,6 +274,7 @@ enum TrainCommand: Command {
                 ]
                 if improved || trainer.validationLines.isEmpty { try trainer.model.save(to: out) }
                 try trainer.saveCheckpoint(to: checkpoint)
+                if keep > 0 { try keepCheckpoint(trainer, checkpoint, keep: keep) }
                 windowLoss = 0
                 windowSteps = 0
                 windowStart = monotonicSeconds()

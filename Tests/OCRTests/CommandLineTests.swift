@@ -61,12 +61,15 @@ import Testing
         let model = dir + "/m.safetensors"
         let common = ["--train", dir, "--val", dir, "--out", model, "--arch", TrainerTests.spec.replacingOccurrences(of: "F11", with: "F0"),
                       "--batch", "4", "--validate-every", "20", "--no-augment", "--lr", "0.003", "--warmup", "5"]
-        let first = try ocr(["train"] + common + ["--steps", "40"])
+        let first = try ocr(["train"] + common + ["--steps", "40", "--keep-checkpoints", "1"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("validation at step 40"))
-        for suffix in ["", ".ckpt", ".log.csv", ".chart.png"] {
+        for suffix in ["", ".ckpt", ".log.csv", ".chart.png", ".step-40.ckpt"] {
             #expect(FileManager.default.fileExists(atPath: model + suffix), "missing \(model + suffix)")
         }
+        #expect(!FileManager.default.fileExists(atPath: model + ".step-20.ckpt"))  // only the last one kept
+        let average = try ocr(["average", "--out", dir + "/mean.safetensors", model + ".step-40.ckpt", model])
+        #expect(average.status == 0 && FileManager.default.fileExists(atPath: dir + "/mean.safetensors"), "\(average.stderr)")
         let resumed = try ocr(["train"] + common + ["--steps", "60", "--resume", model + ".ckpt"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("resuming \(model).ckpt at step 40") && resumed.stdout.contains("validation at step 60"))
