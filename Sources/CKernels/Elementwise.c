@@ -1,4 +1,4 @@
-// Vectorized exp, sigmoid and tanh: an AVX2 + FMA path chosen at run time, and a portable one.
+// Vectorized exp, sigmoid and tanh: AVX-512 and AVX2 + FMA paths chosen at run time, and a portable one.
 #include "CKernels.h"
 
 #include <math.h>
@@ -69,11 +69,70 @@ static void vtanh_avx2(const float *x, float *y, size_t n) {
     for (; i < n; i++) y[i] = tanhf(x[i]);
 }
 
-static int has_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+// The same functions 16 lanes at a time, the tail through masked loads and stores.
+__attribute__((target("avx512f")))
+static inline __m512 exp512(__m512 x) {
+    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.7f));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500E-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507E-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073E-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894E-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459E-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201E-1f));
+    p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+    return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+static inline __mmask16 tail_mask(size_t left) { return left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1); }
+
+__attribute__((target("avx512f")))
+static void vexp_avx512(const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i += 16) {
+        __mmask16 m = tail_mask(n - i);
+        _mm512_mask_storeu_ps(y + i, m, exp512(_mm512_maskz_loadu_ps(m, x + i)));
+    }
+}
+
+__attribute__((target("avx512f")))
+static void vsigmoid_avx512(const float *x, float *y, size_t n) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    for (size_t i = 0; i < n; i += 16) {
+        __mmask16 m = tail_mask(n - i);
+        __m512 e = exp512(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_maskz_loadu_ps(m, x + i)));
+        _mm512_mask_storeu_ps(y + i, m, _mm512_div_ps(one, _mm512_add_ps(one, e)));
+    }
+}
+
+__attribute__((target("avx512f")))
+static void vtanh_avx512(const float *x, float *y, size_t n) {
+    const __m512 one = _mm512_set1_ps(1.0f), two = _mm512_set1_ps(2.0f);
+    for (size_t i = 0; i < n; i += 16) {
+        __mmask16 m = tail_mask(n - i);
+        __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+        __m512 t = _mm512_sub_ps(one, _mm512_div_ps(two, _mm512_add_ps(exp512(_mm512_mul_ps(two, v)), one)));
+        __m512 taylor = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_mul_ps(v, v), _mm512_set1_ps(-1.0f / 3.0f)), v, v);
+        __mmask16 small = _mm512_cmp_ps_mask(_mm512_abs_ps(v), _mm512_set1_ps(0.01f), _CMP_LT_OQ);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_mask_blend_ps(small, t, taylor));
+    }
+}
+
+// Which vector path: the CPU's best, unless the calling thread limits the kernels
+// (`ocr_kernels_limit`) so that tests can check every path on one machine.
+static int has_avx2(void) {
+    return ocr_kernels_limited() != OCR_KERNELS_PORTABLE && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+static int has_avx512(void) { return ocr_kernels_limited() == OCR_KERNELS_BEST && __builtin_cpu_supports("avx512f") && has_avx2(); }
 #endif
 
 void ocr_vexp(const float *x, float *y, size_t n) {
 #ifdef OCR_X86
+    if (has_avx512()) { vexp_avx512(x, y, n); return; }
     if (has_avx2()) { vexp_avx2(x, y, n); return; }
 #endif
     for (size_t i = 0; i < n; i++) y[i] = expf(x[i]);
@@ -81,6 +140,7 @@ void ocr_vexp(const float *x, float *y, size_t n) {
 
 void ocr_vsigmoid(const float *x, float *y, size_t n) {
 #ifdef OCR_X86
+    if (has_avx512()) { vsigmoid_avx512(x, y, n); return; }
     if (has_avx2()) { vsigmoid_avx2(x, y, n); return; }
 #endif
     for (size_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + expf(-x[i]));
@@ -88,6 +148,7 @@ void ocr_vsigmoid(const float *x, float *y, size_t n) {
 
 void ocr_vtanh(const float *x, float *y, size_t n) {
 #ifdef OCR_X86
+    if (has_avx512()) { vtanh_avx512(x, y, n); return; }
     if (has_avx2()) { vtanh_avx2(x, y, n); return; }
 #endif
     for (size_t i = 0; i < n; i++) y[i] = tanhf(x[i]);

@@ -91,6 +91,8 @@ static void pack_b(float *packed, const float *b, int ldb, int trans, int p0, in
 typedef ocr_microkernel_fn microkernel_fn;  // shorter, in this file
 
 static void store_tile(const float *tile, float *c, int ldc, int rows, int cols, float alpha, float beta);
+static void store_block(const float *tile, int tstride, float *c, int ldc, int rows, int cols, float alpha,
+                        float beta);
 
 static void microkernel_portable(int kc, const float *apanel, const float *bpanel, int bstride, float *tile,
                                  float *c, int ldc, float alpha, float beta) {
@@ -262,7 +264,7 @@ void ocr_macro_kernel(int mc, int nc, int kc, const float *a, size_t a_step, con
                       int bstride, float *c, int ldc, float alpha, float beta) {
     microkernel_fn kernel = ocr_choose_microkernel();
     ocr_pair_microkernel_fn pair = ocr_choose_pair_microkernel();
-    float tile[MR * NR] __attribute__((aligned(64)));
+    float tile[MR * NR] __attribute__((aligned(64))), wide[MR * 2 * NR] __attribute__((aligned(64)));
     for (int s = 0; s < nc;) {
         const float *b0 = b + (size_t)(s / NR) * b_step;
         if (pair && nc - s >= 2 * NR) {
@@ -274,8 +276,9 @@ void ocr_macro_kernel(int mc, int nc, int kc, const float *a, size_t a_step, con
                 if (rows == MR) {
                     pair(kc, ar, b0, b1, bstride, cij, ldc, alpha, beta);
                 } else {
-                    one_tile(kernel, kc, ar, b0, bstride, cij, ldc, rows, NR, alpha, beta, tile);
-                    one_tile(kernel, kc, ar, b1, bstride, cij + NR, ldc, rows, NR, alpha, beta, tile);
+                    // The last rows: the whole 6x32 tile (A's panel is zero-padded), the valid rows stored.
+                    pair(kc, ar, b0, b1, bstride, wide, 2 * NR, 1, 0);
+                    store_block(wide, 2 * NR, cij, ldc, rows, 2 * NR, alpha, beta);
                 }
             }
             s += 2 * NR;
@@ -299,11 +302,12 @@ void ocr_macro_kernel(int mc, int nc, int kc, const float *a, size_t a_step, con
     }
 }
 
-// C tile (rows x cols of it valid) = alpha * tile + beta * C.
-static void store_tile(const float *tile, float *c, int ldc, int rows, int cols, float alpha, float beta) {
+// C block (rows x cols) = alpha * tile + beta * C, the tile's rows `tstride` apart.
+static void store_block(const float *tile, int tstride, float *c, int ldc, int rows, int cols, float alpha,
+                        float beta) {
     for (int i = 0; i < rows; i++) {
         float *ci = c + (size_t)i * ldc;
-        const float *ti = tile + i * NR;
+        const float *ti = tile + i * tstride;
         if (beta == 0) {
             for (int j = 0; j < cols; j++) ci[j] = alpha * ti[j];
         } else if (beta == 1) {
@@ -312,6 +316,11 @@ static void store_tile(const float *tile, float *c, int ldc, int rows, int cols,
             for (int j = 0; j < cols; j++) ci[j] = beta * ci[j] + alpha * ti[j];
         }
     }
+}
+
+// C tile (rows x cols of it valid) = alpha * tile + beta * C.
+static void store_tile(const float *tile, float *c, int ldc, int rows, int cols, float alpha, float beta) {
+    store_block(tile, NR, c, ldc, rows, cols, alpha, beta);
 }
 
 // A few rows of C (batch-1 recurrences, single lines): packing B would cost as much as the

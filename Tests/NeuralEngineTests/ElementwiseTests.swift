@@ -1,0 +1,39 @@
+import CKernels
+import Foundation
+import Testing
+
+/// The vectorized exp, sigmoid and tanh (each path: AVX-512, AVX2, portable) against the C
+/// library's, over values from tiny to saturating, lengths with every tail, and in place.
+@Suite struct ElementwiseTests {
+    static let values: [Float] = [0, -0.0, 1e-8, -1e-8, 0.004, -0.009, 0.011, 0.5, -0.5, 1, -1, 3, -3, 9.5, -9.5,
+                                  20, -20, 80, -80, 87, -87, 88, -100, 100] + randomValues(200, seed: 7, scale: 12)
+
+    func check(_ name: String, _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void,
+               _ reference: (Double) -> Double, limit: Int32, range: ClosedRange<Float> = -.infinity ... .infinity) {
+        let values = Self.values.filter { range.contains($0) }
+        for count in [values.count, 1, 7, 15, 16, 17, 33] {
+            let x = Array(values.prefix(count))
+            var y = [Float](repeating: .nan, count: count)
+            kernel(x, &y, count)
+            var inPlace = x
+            inPlace.withUnsafeMutableBufferPointer { kernel($0.baseAddress!, $0.baseAddress!, count) }
+            for i in 0..<count {
+                let want = reference(Double(x[i]))
+                // Relative error within a few float ulps, or absolute near zero (sigmoid, tanh).
+                let tolerance = max(abs(want) * 2e-6, 1e-7)
+                #expect(abs(Double(y[i]) - want) <= tolerance, "\(name) kernels \(limit) x=\(x[i]): \(y[i]) vs \(want)")
+                #expect(y[i] == inPlace[i], "\(name) in place differs at x=\(x[i])")
+            }
+        }
+    }
+
+    @Test(arguments: [OCR_KERNELS_BEST, OCR_KERNELS_AVX2, OCR_KERNELS_PORTABLE])
+    func matchTheCLibrary(limit: Int32) {
+        ocr_kernels_limit(limit)
+        defer { ocr_kernels_limit(OCR_KERNELS_BEST) }
+        // exp over its documented range (the result a normal float).
+        check("exp", { ocr_vexp($0, $1, $2) }, { Foundation.exp($0) }, limit: limit, range: -87 ... 88)
+        check("sigmoid", { ocr_vsigmoid($0, $1, $2) }, { 1 / (1 + Foundation.exp(-$0)) }, limit: limit)
+        check("tanh", { ocr_vtanh($0, $1, $2) }, { Foundation.tanh($0) }, limit: limit)
+    }
+}
