@@ -40,33 +40,57 @@ static void vexp_avx2(const float *x, float *y, size_t n) {
 }
 
 __attribute__((target("avx2,fma")))
-static void vsigmoid_avx2(const float *x, float *y, size_t n) {
+static inline __m256 sigmoid256(__m256 x) {
     const __m256 one = _mm256_set1_ps(1.0f);
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 e = exp256(_mm256_sub_ps(_mm256_setzero_ps(), _mm256_loadu_ps(x + i)));
-        _mm256_storeu_ps(y + i, _mm256_div_ps(one, _mm256_add_ps(one, e)));
-    }
-    for (; i < n; i++) y[i] = 1.0f / (1.0f + expf(-x[i]));
+    return _mm256_div_ps(one, _mm256_add_ps(one, exp256(_mm256_sub_ps(_mm256_setzero_ps(), x))));
 }
 
 // tanh(x) = 1 - 2 / (exp(2x) + 1); for |x| < 0.01 the odd Taylor series avoids cancellation.
 __attribute__((target("avx2,fma")))
-static void vtanh_avx2(const float *x, float *y, size_t n) {
+static inline __m256 tanh256(__m256 v) {
     const __m256 one = _mm256_set1_ps(1.0f), two = _mm256_set1_ps(2.0f);
-    const __m256 small = _mm256_set1_ps(0.01f), third = _mm256_set1_ps(-1.0f / 3.0f);
-    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 t = _mm256_sub_ps(one, _mm256_div_ps(two, _mm256_add_ps(exp256(_mm256_mul_ps(two, v)), one)));
+    __m256 taylor = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_mul_ps(v, v), _mm256_set1_ps(-1.0f / 3.0f)), v, v);
+    __m256 is_small = _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), v), _mm256_set1_ps(0.01f), _CMP_LT_OQ);
+    return _mm256_blendv_ps(t, taylor, is_small);
+}
+
+__attribute__((target("avx2,fma")))
+static void vsigmoid_avx2(const float *x, float *y, size_t n) {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 v = _mm256_loadu_ps(x + i);
-        __m256 e = exp256(_mm256_mul_ps(two, v));
-        __m256 t = _mm256_sub_ps(one, _mm256_div_ps(two, _mm256_add_ps(e, one)));
-        __m256 v2 = _mm256_mul_ps(v, v);
-        __m256 taylor = _mm256_fmadd_ps(_mm256_mul_ps(v2, third), v, v);
-        __m256 is_small = _mm256_cmp_ps(_mm256_andnot_ps(sign, v), small, _CMP_LT_OQ);
-        _mm256_storeu_ps(y + i, _mm256_blendv_ps(t, taylor, is_small));
-    }
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, sigmoid256(_mm256_loadu_ps(x + i)));
+    for (; i < n; i++) y[i] = 1.0f / (1.0f + expf(-x[i]));
+}
+
+__attribute__((target("avx2,fma")))
+static void vtanh_avx2(const float *x, float *y, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, tanh256(_mm256_loadu_ps(x + i)));
     for (; i < n; i++) y[i] = tanhf(x[i]);
+}
+
+// One LSTM cell (see ocr_lstm_cell), 8 units at a time, the rest as the portable path computes it.
+__attribute__((target("avx2,fma")))
+static void lstm_cell_avx2(float *g, const float *c_prev, float *c, float *h, size_t n) {
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256 i = sigmoid256(_mm256_loadu_ps(g + j)), f = sigmoid256(_mm256_loadu_ps(g + n + j));
+        __m256 u = tanh256(_mm256_loadu_ps(g + 2 * n + j)), o = sigmoid256(_mm256_loadu_ps(g + 3 * n + j));
+        _mm256_storeu_ps(g + j, i);
+        _mm256_storeu_ps(g + n + j, f);
+        _mm256_storeu_ps(g + 2 * n + j, u);
+        _mm256_storeu_ps(g + 3 * n + j, o);
+        __m256 cj = _mm256_add_ps(_mm256_mul_ps(f, _mm256_loadu_ps(c_prev + j)), _mm256_mul_ps(i, u));
+        _mm256_storeu_ps(c + j, cj);
+        _mm256_storeu_ps(h + j, _mm256_mul_ps(o, tanh256(cj)));
+    }
+    for (; j < n; j++) {
+        float i = 1.0f / (1.0f + expf(-g[j])), f = 1.0f / (1.0f + expf(-g[n + j]));
+        float u = tanhf(g[2 * n + j]), o = 1.0f / (1.0f + expf(-g[3 * n + j]));
+        g[j] = i, g[n + j] = f, g[2 * n + j] = u, g[3 * n + j] = o;
+        c[j] = f * c_prev[j] + i * u;
+        h[j] = o * tanhf(c[j]);
+    }
 }
 
 // The same functions 16 lanes at a time, the tail through masked loads and stores.
@@ -99,25 +123,50 @@ static void vexp_avx512(const float *x, float *y, size_t n) {
 }
 
 __attribute__((target("avx512f")))
-static void vsigmoid_avx512(const float *x, float *y, size_t n) {
+static inline __m512 sigmoid512(__m512 x) {
     const __m512 one = _mm512_set1_ps(1.0f);
+    return _mm512_div_ps(one, _mm512_add_ps(one, exp512(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+}
+
+__attribute__((target("avx512f")))
+static inline __m512 tanh512(__m512 v) {
+    const __m512 one = _mm512_set1_ps(1.0f), two = _mm512_set1_ps(2.0f);
+    __m512 t = _mm512_sub_ps(one, _mm512_div_ps(two, _mm512_add_ps(exp512(_mm512_mul_ps(two, v)), one)));
+    __m512 taylor = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_mul_ps(v, v), _mm512_set1_ps(-1.0f / 3.0f)), v, v);
+    __mmask16 small = _mm512_cmp_ps_mask(_mm512_abs_ps(v), _mm512_set1_ps(0.01f), _CMP_LT_OQ);
+    return _mm512_mask_blend_ps(small, t, taylor);
+}
+
+__attribute__((target("avx512f")))
+static void vsigmoid_avx512(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i += 16) {
         __mmask16 m = tail_mask(n - i);
-        __m512 e = exp512(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_maskz_loadu_ps(m, x + i)));
-        _mm512_mask_storeu_ps(y + i, m, _mm512_div_ps(one, _mm512_add_ps(one, e)));
+        _mm512_mask_storeu_ps(y + i, m, sigmoid512(_mm512_maskz_loadu_ps(m, x + i)));
     }
 }
 
 __attribute__((target("avx512f")))
 static void vtanh_avx512(const float *x, float *y, size_t n) {
-    const __m512 one = _mm512_set1_ps(1.0f), two = _mm512_set1_ps(2.0f);
     for (size_t i = 0; i < n; i += 16) {
         __mmask16 m = tail_mask(n - i);
-        __m512 v = _mm512_maskz_loadu_ps(m, x + i);
-        __m512 t = _mm512_sub_ps(one, _mm512_div_ps(two, _mm512_add_ps(exp512(_mm512_mul_ps(two, v)), one)));
-        __m512 taylor = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_mul_ps(v, v), _mm512_set1_ps(-1.0f / 3.0f)), v, v);
-        __mmask16 small = _mm512_cmp_ps_mask(_mm512_abs_ps(v), _mm512_set1_ps(0.01f), _CMP_LT_OQ);
-        _mm512_mask_storeu_ps(y + i, m, _mm512_mask_blend_ps(small, t, taylor));
+        _mm512_mask_storeu_ps(y + i, m, tanh512(_mm512_maskz_loadu_ps(m, x + i)));
+    }
+}
+
+__attribute__((target("avx512f")))
+static void lstm_cell_avx512(float *g, const float *c_prev, float *c, float *h, size_t n) {
+    for (size_t j = 0; j < n; j += 16) {
+        __mmask16 m = tail_mask(n - j);
+        __m512 i = sigmoid512(_mm512_maskz_loadu_ps(m, g + j)), f = sigmoid512(_mm512_maskz_loadu_ps(m, g + n + j));
+        __m512 u = tanh512(_mm512_maskz_loadu_ps(m, g + 2 * n + j));
+        __m512 o = sigmoid512(_mm512_maskz_loadu_ps(m, g + 3 * n + j));
+        _mm512_mask_storeu_ps(g + j, m, i);
+        _mm512_mask_storeu_ps(g + n + j, m, f);
+        _mm512_mask_storeu_ps(g + 2 * n + j, m, u);
+        _mm512_mask_storeu_ps(g + 3 * n + j, m, o);
+        __m512 cj = _mm512_add_ps(_mm512_mul_ps(f, _mm512_maskz_loadu_ps(m, c_prev + j)), _mm512_mul_ps(i, u));
+        _mm512_mask_storeu_ps(c + j, m, cj);
+        _mm512_mask_storeu_ps(h + j, m, _mm512_mul_ps(o, tanh512(cj)));
     }
 }
 
@@ -187,4 +236,18 @@ void ocr_relu_backward(float *dy, const float *y, size_t n) {
     if (has_avx2()) { relu_backward_avx2(dy, y, n); return; }
 #endif
     for (size_t i = 0; i < n; i++) dy[i] = y[i] > 0 ? dy[i] : 0;
+}
+
+void ocr_lstm_cell(float *gates, const float *c_prev, float *c, float *h, size_t hidden) {
+#ifdef OCR_X86
+    if (has_avx512()) { lstm_cell_avx512(gates, c_prev, c, h, hidden); return; }
+    if (has_avx2()) { lstm_cell_avx2(gates, c_prev, c, h, hidden); return; }
+#endif
+    size_t n = hidden;
+    ocr_vsigmoid(gates, gates, 2 * n);
+    ocr_vtanh(gates + 2 * n, gates + 2 * n, n);
+    ocr_vsigmoid(gates + 3 * n, gates + 3 * n, n);
+    for (size_t j = 0; j < n; j++) c[j] = gates[n + j] * c_prev[j] + gates[j] * gates[2 * n + j];
+    ocr_vtanh(c, h, n);
+    for (size_t j = 0; j < n; j++) h[j] *= gates[3 * n + j];
 }

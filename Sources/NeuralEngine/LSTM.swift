@@ -93,15 +93,8 @@ public final class LSTMDirection: ParameterHolder {
                                         row.update(repeating: 0, count: G)
                                         continue
                                     }
-                                    ocr_vsigmoid(row, row, 2 * H)                   // i, f
-                                    ocr_vtanh(row + 2 * H, row + 2 * H, H)          // g
-                                    ocr_vsigmoid(row + 3 * H, row + 3 * H, H)       // o
-                                    let cRow = c + b * H, hRow = h + b * H, cPrevRow = cPrev + b * H
-                                    for j in 0..<H {
-                                        cRow[j] = row[H + j] * cPrevRow[j] + row[j] * row[2 * H + j]
-                                    }
-                                    ocr_vtanh(cRow, hRow, H)
-                                    for j in 0..<H { hRow[j] *= row[3 * H + j] }
+                                    // i, f, g, o activated in place; c = f c_prev + i g; h = o tanh(c)
+                                    ocr_lstm_cell(row, cPrev + b * H, c + b * H, h + b * H, H)
                                 }
                             }
                         }

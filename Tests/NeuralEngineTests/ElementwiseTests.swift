@@ -36,4 +36,28 @@ import Testing
         check("sigmoid", { ocr_vsigmoid($0, $1, $2) }, { 1 / (1 + Foundation.exp(-$0)) }, limit: limit)
         check("tanh", { ocr_vtanh($0, $1, $2) }, { Foundation.tanh($0) }, limit: limit)
     }
+
+    /// The fused LSTM cell equals the unfused steps (activations, then c = f c_prev + i g and
+    /// h = o tanh(c), plain loops) on every path, for sizes with every tail.
+    @Test(arguments: [OCR_KERNELS_BEST, OCR_KERNELS_AVX2, OCR_KERNELS_PORTABLE])
+    func lstmCellEqualsItsSteps(limit: Int32) {
+        ocr_kernels_limit(limit)
+        defer { ocr_kernels_limit(OCR_KERNELS_BEST) }
+        for hidden in [1, 7, 8, 16, 21, 128] {
+            let pre = randomValues(4 * hidden, seed: UInt64(hidden), scale: 4)
+            let cPrev = randomValues(hidden, seed: UInt64(100 + hidden), scale: 2)
+            var gates = pre, c = [Float](repeating: .nan, count: hidden), h = c
+            ocr_lstm_cell(&gates, cPrev, &c, &h, hidden)
+            let sigmoid = { (x: Float) in 1 / (1 + Foundation.exp(-x)) }
+            for j in 0..<hidden {
+                let i = sigmoid(pre[j]), f = sigmoid(pre[hidden + j]), g = Foundation.tanh(pre[2 * hidden + j])
+                let o = sigmoid(pre[3 * hidden + j])
+                let wantC = f * cPrev[j] + i * g, wantH = o * Foundation.tanh(wantC)
+                for (got, want) in [(gates[j], i), (gates[hidden + j], f), (gates[2 * hidden + j], g),
+                                    (gates[3 * hidden + j], o), (c[j], wantC), (h[j], wantH)] {
+                    #expect(abs(got - want) <= 1e-6 * max(1, abs(want)), "kernels \(limit) H=\(hidden) j=\(j): \(got) vs \(want)")
+                }
+            }
+        }
+    }
 }

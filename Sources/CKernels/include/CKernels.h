@@ -45,6 +45,10 @@ void ocr_vexp(const float *x, float *y, size_t n);
 void ocr_vsigmoid(const float *x, float *y, size_t n);
 /// y[i] = tanh(x[i]).
 void ocr_vtanh(const float *x, float *y, size_t n);
+/// One LSTM step of one sample, fused: `gates` [4H] holds the pre-activations of i, f, g, o and
+/// gets their activations (sigmoid, sigmoid, tanh, sigmoid) in place; c = f ⊙ c_prev + i ⊙ g and
+/// h = o ⊙ tanh(c), each [H].
+void ocr_lstm_cell(float *gates, const float *c_prev, float *c, float *h, size_t hidden);
 
 /// x[i] = max(x[i], 0), in place (NaN becomes 0).
 void ocr_relu(float *x, size_t n);
