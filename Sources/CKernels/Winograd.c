@@ -5,7 +5,8 @@
 //   M[e] = U[e] · V[e] for the 36 points e, U = G g Gᵀ packed once into microkernel panels
 //   outputs Y = Aᵀ M A (+ bias, ReLU)                           4x4 per tile
 // The transforms run 8 tiles at a time in AVX2 (a 4x4 transpose per 128-bit lane turns the 4-wide
-// tile stride into vector lanes); CPUs without AVX2 take the scalar path, a tile at a time.
+// tile stride into vector lanes) or 16 in AVX-512; CPUs without AVX2 take the scalar path, a tile
+// at a time.
 #include "CKernels.h"
 #include "Microkernel.h"
 
@@ -72,13 +73,14 @@ void ocr_winograd_pack_weights(const float *weight, const float *scale, int cout
     }
 }
 
-// V and M rows hold the tiles rounded up to the microkernel's 16 columns, plus 8 more: the vector
-// transforms always work on 8 tiles, and a run's last group spills into the columns after it
-// (the next run's, rewritten when that run is transformed, or padding).
-static int row_stride(int tiles) { return round_up(tiles, OCR_NR) + 8; }
+// V and M rows hold the tiles rounded up to the microkernel's 16 columns, plus 16 more: the vector
+// transforms always work on 8 tiles (AVX2) or 16 (AVX-512), and a run's last group spills into
+// the columns after it (the next run's, rewritten when that run is transformed, or padding).
+static int row_stride(int tiles) { return round_up(tiles, OCR_NR) + 16; }
 
-// Row buffers of the vector input transform: 8-tile groups of 32 columns, plus the window's overlap.
-static int row_length(int tiles) { return 32 * ((tiles + 7) / 8) + 8; }
+// Row buffers of the vector input transform: 16-tile groups of 64 columns (or 8-tile groups of
+// 32), plus the window's overlap, in whole 16-float vectors.
+static int row_length(int tiles) { return 64 * ((tiles + 15) / 16) + 16; }
 
 size_t ocr_winograd_scratch_count(int cin, int cout, int tiles) {
     return (size_t)POINTS * (cin + round_up(cout, OCR_MR)) * row_stride(tiles) + 12 * (size_t)row_length(tiles);
@@ -265,6 +267,117 @@ static void output_segment_avx2(const segment *s, int cout, int h, int w, const 
 }
 #endif
 
+#ifdef OCR_X86
+// The AVX-512 transforms, 16 tiles at a time. Rows r[0..3] hold tiles 0-3, 4-7, 8-11, 12-15 (4
+// floats each, e.g. phases 0-3); gives p[q] = phase q of tiles 0..15 in order: a 4x4 transpose
+// of 128-bit lanes, then a 4x4 transpose inside each lane. Its inverse is `untranspose16`.
+__attribute__((target("avx512f")))
+static inline void transpose16(const float *m, __m512 p[4]) {
+    __m512 r0 = _mm512_loadu_ps(m), r1 = _mm512_loadu_ps(m + 16), r2 = _mm512_loadu_ps(m + 32),
+           r3 = _mm512_loadu_ps(m + 48);
+    __m512 a0 = _mm512_shuffle_f32x4(r0, r1, 0x88), a1 = _mm512_shuffle_f32x4(r0, r1, 0xDD);
+    __m512 a2 = _mm512_shuffle_f32x4(r2, r3, 0x88), a3 = _mm512_shuffle_f32x4(r2, r3, 0xDD);
+    // s_j lane L = tile 4L + j.
+    __m512 s0 = _mm512_shuffle_f32x4(a0, a2, 0x88), s2 = _mm512_shuffle_f32x4(a0, a2, 0xDD);
+    __m512 s1 = _mm512_shuffle_f32x4(a1, a3, 0x88), s3 = _mm512_shuffle_f32x4(a1, a3, 0xDD);
+    __m512 t0 = _mm512_unpacklo_ps(s0, s1), t1 = _mm512_unpackhi_ps(s0, s1);
+    __m512 t2 = _mm512_unpacklo_ps(s2, s3), t3 = _mm512_unpackhi_ps(s2, s3);
+    p[0] = _mm512_shuffle_ps(t0, t2, 0x44);
+    p[1] = _mm512_shuffle_ps(t0, t2, 0xEE);
+    p[2] = _mm512_shuffle_ps(t1, t3, 0x44);
+    p[3] = _mm512_shuffle_ps(t1, t3, 0xEE);
+}
+
+// p[q] = phase q of tiles 0..15 → 64 consecutive floats (tile 0 phases 0-3, tile 1, ...) at out.
+__attribute__((target("avx512f")))
+static inline void untranspose16(const __m512 p[4], float *out) {
+    __m512 t0 = _mm512_unpacklo_ps(p[0], p[1]), t1 = _mm512_unpackhi_ps(p[0], p[1]);
+    __m512 t2 = _mm512_unpacklo_ps(p[2], p[3]), t3 = _mm512_unpackhi_ps(p[2], p[3]);
+    // s_j lane L = tile 4L + j.
+    __m512 s0 = _mm512_shuffle_ps(t0, t2, 0x44), s1 = _mm512_shuffle_ps(t0, t2, 0xEE);
+    __m512 s2 = _mm512_shuffle_ps(t1, t3, 0x44), s3 = _mm512_shuffle_ps(t1, t3, 0xEE);
+    __m512 u0 = _mm512_shuffle_f32x4(s0, s1, 0x44), u1 = _mm512_shuffle_f32x4(s2, s3, 0x44);
+    __m512 u2 = _mm512_shuffle_f32x4(s0, s1, 0xEE), u3 = _mm512_shuffle_f32x4(s2, s3, 0xEE);
+    _mm512_storeu_ps(out, _mm512_shuffle_f32x4(u0, u1, 0x88));
+    _mm512_storeu_ps(out + 16, _mm512_shuffle_f32x4(u0, u1, 0xDD));
+    _mm512_storeu_ps(out + 32, _mm512_shuffle_f32x4(u2, u3, 0x88));
+    _mm512_storeu_ps(out + 48, _mm512_shuffle_f32x4(u2, u3, 0xDD));
+}
+
+__attribute__((target("avx512f")))
+static void input_segment_avx512(const segment *s, int cin, int h, int w, float *v, int tp, float *buffer) {
+    int groups = (s->nt + 15) / 16;  // the last may be partial: it spills (see row_stride)
+    int x0 = 4 * s->tx0 - 1, len = row_length(s->nt);
+    float *rows = buffer, *mixed = buffer + 6 * len;
+    size_t estride = (size_t)cin * tp;
+    for (int c = 0; c < cin; c++) {
+        const float *plane = s->img + (size_t)c * h * w;
+        for (int i = 0; i < 6; i++) padded_row(plane, h, w, 4 * s->ty - 1 + i, x0, len, rows + i * len);
+        // Bᵀ down the columns.
+        for (int j = 0; j < len; j += 16) {
+            __m512 d[6], r[6];
+            for (int i = 0; i < 6; i++) d[i] = _mm512_loadu_ps(rows + i * len + j);
+            WINOGRAD_INPUT(d, r);
+            for (int k = 0; k < 6; k++) _mm512_storeu_ps(mixed + k * len + j, r[k]);
+        }
+        // B along each row, 16 tiles at a time: tile t's window starts at column 4t.
+        float *out = v + (size_t)c * tp + s->col;
+        for (int g = 0; g < groups; g++) {
+            for (int k = 0; k < 6; k++) {
+                const float *m = mixed + k * len + 64 * g;
+                __m512 p[6], q[4], r[6];
+                transpose16(m, p);
+                transpose16(m + 4, q);
+                p[4] = q[0];
+                p[5] = q[1];
+                WINOGRAD_INPUT(p, r);
+                for (int l = 0; l < 6; l++) _mm512_storeu_ps(out + (size_t)(k * 6 + l) * estride + 16 * g, r[l]);
+            }
+        }
+    }
+}
+
+__attribute__((target("avx512f")))
+static void output_segment_avx512(const segment *s, int cout, int h, int w, const float *m, int tp, int cout_pad,
+                                  const float *bias, int relu) {
+    int groups = (s->nt + 15) / 16;
+    size_t estride = (size_t)cout_pad * tp;
+    __m512 zero = _mm512_setzero_ps();
+    for (int o = 0; o < cout; o++) {
+        const float *mo = m + (size_t)o * tp + s->col;
+        float *plane = s->plane_out + (size_t)o * h * w;
+        __m512 b = _mm512_set1_ps(bias ? bias[o] : 0);
+        for (int g = 0; g < groups; g++) {
+            __m512 t[4][6];
+            for (int l = 0; l < 6; l++) {
+                __m512 col[6], r[4];
+                for (int k = 0; k < 6; k++) col[k] = _mm512_loadu_ps(mo + (size_t)(k * 6 + l) * estride + 16 * g);
+                WINOGRAD_OUTPUT(col, r);
+                for (int a = 0; a < 4; a++) t[a][l] = r[a];
+            }
+            int x = 4 * (s->tx0 + 16 * g), tiles = s->nt - 16 * g < 16 ? s->nt - 16 * g : 16;
+            int columns = 4 * tiles < w - x ? 4 * tiles : w - x;
+            for (int a = 0; a < 4 && 4 * s->ty + a < h; a++) {
+                __m512 y[4];
+                WINOGRAD_OUTPUT(t[a], y);
+                for (int q = 0; q < 4; q++) {
+                    y[q] = _mm512_add_ps(y[q], b);
+                    if (relu) y[q] = _mm512_max_ps(y[q], zero);
+                }
+                float *dst = plane + (size_t)(4 * s->ty + a) * w + x;
+                if (columns == 64) {
+                    untranspose16(y, dst);
+                } else {
+                    float row[64];
+                    untranspose16(y, row);
+                    memcpy(dst, row, columns * sizeof(float));
+                }
+            }
+        }
+    }
+}
+#endif
+
 // The tiles [begin, end) as runs within tile rows, for images `in` [n, cin, h, w] and `out`
 // [n, cout, h, w]. Uses `stack` (capacity entries) or a malloc'ed array, returned in *list.
 static int make_segments(const float *in, int cin, float *out, int cout, int h, int w, long begin, long end,
@@ -299,7 +412,7 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
     int cout_pad = round_up(cout, OCR_MR);
     float *v = scratch, *m = v + (size_t)POINTS * cin * tp, *buffer = m + (size_t)POINTS * cout_pad * tp;
 #ifdef OCR_X86
-    int vector = ocr_has_avx2_fma();
+    int vector = ocr_has_avx2_fma(), wide = ocr_choose_pair_microkernel() != NULL;
 #endif
 
     // Columns the GEMM computes past the tiles: zero, so it never reads garbage (a vector
@@ -311,6 +424,7 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
     int count = make_segments(x, cin, y, cout, h, w, begin, end, stack, 16, &segments);
     for (int i = 0; i < count; i++) {
 #ifdef OCR_X86
+        if (wide) { input_segment_avx512(&segments[i], cin, h, w, v, tp, buffer); continue; }
         if (vector) { input_segment_avx2(&segments[i], cin, h, w, v, tp, buffer); continue; }
 #endif
         input_segment_scalar(&segments[i], cin, h, w, v, tp);
@@ -331,6 +445,7 @@ void ocr_winograd_conv3x3(const float *x, int cin, int h, int w, const float *pa
 
     for (int i = 0; i < count; i++) {
 #ifdef OCR_X86
+        if (wide) { output_segment_avx512(&segments[i], cout, h, w, m, tp, cout_pad, bias, relu); continue; }
         if (vector) { output_segment_avx2(&segments[i], cout, h, w, m, tp, cout_pad, bias, relu); continue; }
 #endif
         output_segment_scalar(&segments[i], cout, h, w, m, tp, cout_pad, bias, relu);
