@@ -307,16 +307,21 @@ static inline void untranspose16(const __m512 p[4], float *out) {
 __attribute__((target("avx512f")))
 static void input_segment_avx512(const segment *s, int cin, int h, int w, float *v, int tp, float *buffer) {
     int groups = (s->nt + 15) / 16;  // the last may be partial: it spills (see row_stride)
-    int x0 = 4 * s->tx0 - 1, len = row_length(s->nt);
-    float *rows = buffer, *mixed = buffer + 6 * len;
+    int x0 = 4 * s->tx0 - 1, len = row_length(s->nt), y0 = 4 * s->ty - 1;
+    float *mixed = buffer;
     size_t estride = (size_t)cin * tp;
     for (int c = 0; c < cin; c++) {
         const float *plane = s->img + (size_t)c * h * w;
-        for (int i = 0; i < 6; i++) padded_row(plane, h, w, 4 * s->ty - 1 + i, x0, len, rows + i * len);
-        // Bᵀ down the columns.
+        // Bᵀ down the columns, straight from the 6 image rows under the tile row: masked loads
+        // give the zeros outside the image (masked-off lanes are never read).
         for (int j = 0; j < len; j += 16) {
+            int x = x0 + j, lo = x < 0 ? -x : 0, hi = w - x < 16 ? w - x : 16;
+            __mmask16 inside = hi > lo ? (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1)) : 0;
             __m512 d[6], r[6];
-            for (int i = 0; i < 6; i++) d[i] = _mm512_loadu_ps(rows + i * len + j);
+            for (int i = 0; i < 6; i++) {
+                int y = y0 + i;
+                d[i] = y >= 0 && y < h ? _mm512_maskz_loadu_ps(inside, plane + (size_t)y * w + x) : _mm512_setzero_ps();
+            }
             WINOGRAD_INPUT(d, r);
             for (int k = 0; k < 6; k++) _mm512_storeu_ps(mixed + k * len + j, r[k]);
         }
