@@ -103,12 +103,59 @@ public final class CRNN: ParameterHolder {
     }
 
     /// images: [N, C, H, W] → logits [T, N, classes] and the valid steps per sample.
+    ///
+    /// At inference with several threads and several images, each thread runs the whole network
+    /// on its own share of the batch: no thread waits for another between layers or time steps.
     public func forward(_ images: [Float], batch n: Int, width: Int, widths: [Int]? = nil,
                         training: Bool) -> (logits: [Float], steps: Int, lengths: [Int]) {
         let h0 = architecture.inputHeight, c0 = architecture.inputChannels
         precondition(images.count == n * c0 * h0 * width, "CRNN: input is not [\(n), \(c0), \(h0), \(width)]")
+        precondition(widths == nil || widths!.count == n, "CRNN: \(widths!.count) widths for \(n) images")
+        let parts = min(Parallelism.threads, n)
+        if training || parts < 2 {
+            return forwardWhole(images, batch: n, width: width, widths: widths, training: training)
+        }
+        return forwardSplit(images, batch: n, width: width, widths: widths, parts: parts)
+    }
+
+    /// Inference on `parts` shares of the batch side by side, one thread each, the logits merged.
+    private func forwardSplit(_ images: [Float], batch n: Int, width: Int, widths: [Int]?,
+                              parts: Int) -> (logits: [Float], steps: Int, lengths: [Int]) {
+        let imageSize = architecture.inputChannels * architecture.inputHeight * width
+        // Share p holds samples bounds[p]..<bounds[p + 1].
+        let bounds = (0...parts).map { $0 * n / parts }
+        var results = [(logits: [Float], steps: Int, lengths: [Int])?](repeating: nil, count: parts)
+        results.withUnsafeMutableBufferPointer { out in
+            Parallelism.forEach(parts) { p in
+                let range = bounds[p]..<bounds[p + 1]
+                let share = Array(images[range.lowerBound * imageSize..<range.upperBound * imageSize])
+                out[p] = Parallelism.withThreads(1) {
+                    forwardWhole(share, batch: range.count, width: width, widths: widths.map { Array($0[range]) },
+                                 training: false)
+                }
+            }
+        }
+        // [T, share, classes] per share → [T, N, classes]
+        let T = results[0]!.steps, classes = linears.last!.outputFeatures
+        var logits = floatsToOverwrite(T * n * classes)  // the shares write every element
+        logits.withUnsafeMutableBufferPointer { dst in
+            for p in 0..<parts {
+                let m = bounds[p + 1] - bounds[p]
+                results[p]!.logits.withUnsafeBufferPointer { src in
+                    for t in 0..<T {
+                        (dst.baseAddress! + (t * n + bounds[p]) * classes)
+                            .update(from: src.baseAddress! + t * m * classes, count: m * classes)
+                    }
+                }
+            }
+        }
+        return (logits, T, results.flatMap { $0!.lengths })
+    }
+
+    private func forwardWhole(_ images: [Float], batch n: Int, width: Int, widths: [Int]?,
+                              training: Bool) -> (logits: [Float], steps: Int, lengths: [Int]) {
         var x = images
-        var c = c0, h = h0, w = width
+        var c = architecture.inputChannels, h = architecture.inputHeight, w = width
         if training { reluOutputs = [:] }
         var index = 0
         while index < layers.count {

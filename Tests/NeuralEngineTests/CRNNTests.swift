@@ -61,6 +61,22 @@ import Testing
         #expect(zip(fused, sequence).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
+    /// Inference with several threads runs each thread's share of the batch through the whole
+    /// network; the merged logits and lengths must equal one thread's pass over the whole batch,
+    /// with shares of unequal size and padded samples.
+    @Test(arguments: [2, 3, 8])
+    func splitInferenceEqualsOneThread(threads: Int) {
+        let network = CRNN(Self.tiny, seed: 8)
+        let n = 5, w = 20, widths = [20, 9, 14, 20, 5]
+        let images = randomValues(n * 8 * w, seed: 9)
+        let whole = Parallelism.withThreads(1) { network.forward(images, batch: n, width: w, widths: widths, training: false) }
+        let split = Parallelism.withThreads(threads) { network.forward(images, batch: n, width: w, widths: widths, training: false) }
+        #expect(split.steps == whole.steps && split.lengths == whole.lengths)
+        #expect(split.logits.count == whole.logits.count)
+        let worst = zip(split.logits, whole.logits).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 1e-5, "largest difference \(worst)")
+    }
+
     /// Without ReLU and max pooling, whose kinks make finite differences through a whole network
     /// unreliable (each has its own gradient test).
     static let smooth = CRNNArchitecture(
