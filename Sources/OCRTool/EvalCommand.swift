@@ -17,7 +17,7 @@ enum EvalCommand: Command {
         OPTIONS:
           --model <model>         The model (.safetensors).
           --format <format>       text (default) or json.
-          --beam <n>              Prefix beam search width (default 1: greedy).
+          --beam <n>              Prefix beam search width (default 4; 1 is greedy decoding).
           --top <n>               Confusions and worst lines to list (default 10).
           --threads <n>           Threads (default: the number of cores).
           -h, --help              Show this help.
@@ -29,7 +29,7 @@ enum EvalCommand: Command {
         guard !a.positionals.isEmpty else { throw UsageError("give at least one DATA folder or manifest") }
         let format = a.string("--format") ?? "text"
         guard format == "text" || format == "json" else { throw UsageError("--format must be text or json") }
-        let beam = try a.int("--beam", default: 1, range: 1...1000), top = try a.int("--top", default: 10, range: 0...10_000)
+        let beam = try a.int("--beam", default: Recognizer.defaultBeamWidth, range: 1...1000), top = try a.int("--top", default: 10, range: 0...10_000)
         Parallelism.threads = try a.int("--threads", default: Parallelism.threads, range: 1...256)
         let model = try OCRModel.load(contentsOf: modelPath)
         let samples = try LineDataset.load(a.positionals)

@@ -29,7 +29,7 @@ enum RecognizeCommand: Command {
           --threads <n>           Kernel threads per job (default 1; all cores for a single image).
           --shard <i>/<n>         Recognize only share i of n (1 <= i <= n) of the inputs: every
                                   n-th input starting with the i-th, for job arrays.
-          --beam <n>              Prefix beam search width (default 1: greedy).
+          --beam <n>              Prefix beam search width (default 4; 1 is greedy decoding).
           --allow <chars>         Read only these characters (e.g. "0123456789.-").
           --single-line           Never split an image into lines.
           --overlay <png>         Draw the (single) input with each character's box and
@@ -43,7 +43,7 @@ enum RecognizeCommand: Command {
                               switches: ["--single-line"])
         let format = a.string("--format") ?? "text"
         guard ["text", "tsv", "json"].contains(format) else { throw UsageError("--format must be text, tsv or json") }
-        let beam = try a.int("--beam", default: 1, range: 1...1000)
+        let beam = try a.int("--beam", default: Recognizer.defaultBeamWidth, range: 1...1000)
         let jobs = try a.int("--jobs", default: Parallelism.threads, range: 1...256)
         let cores = Parallelism.threads
         var inputs = try expandInputs(a.positionals, list: a.string("--list"))

@@ -184,6 +184,34 @@ func temporaryPath(_ name: String) throws -> String {
         #expect(String(beam.map(\.character)) == "a")
     }
 
+    /// A beam wide enough to keep every prefix is exact: it must find the labelling with the
+    /// largest total probability, summed here over every path of every labelling.
+    @Test(arguments: 1...6)
+    func wideBeamEqualsExhaustiveSearch(seed: Int) {
+        let steps = 5, classes = 4
+        let wide = Charset(["a", "b", "c"])
+        var rng = SplitMix64(seed: UInt64(seed))
+        let p = probs((0..<steps).map { _ in
+            let raw = (0..<classes).map { _ in rng.nextFloat() + 0.05 }
+            return raw.map { $0 / raw.reduce(0, +) }
+        })
+        var labellings = [[Int]: Double]()
+        for path in 0..<Int(pow(Double(classes), Double(steps))) {
+            var rest = path, labels = [Int](), previous = 0, probability = 1.0
+            for t in 0..<steps {
+                let c = rest % classes
+                rest /= classes
+                probability *= Double(p[t * classes + c])
+                if c != 0 && c != previous { labels.append(c) }
+                previous = c
+            }
+            labellings[labels, default: 0] += probability
+        }
+        let best = labellings.max { $0.value < $1.value }!.key
+        let beam = CTCDecoder.beamSearch(p, classes: classes, charset: wide, beamWidth: 10_000)
+        #expect(beam.map(\.classIndex) == best)
+    }
+
     @Test func beamAgreesWithGreedyOnPeakedInput() {
         let p = probs([[0.05, 0.9, 0.05], [0.9, 0.05, 0.05], [0.05, 0.9, 0.05], [0.05, 0.05, 0.9]])
         let beam = CTCDecoder.beamSearch(p, classes: 3, charset: charset, beamWidth: 4)
