@@ -63,14 +63,19 @@ public enum CTCDecoder {
     ///
     /// Prefixes are nodes of a trie (a node is its parent plus one label), so extending or
     /// comparing one costs O(1), not O(length).
+    ///
+    /// With `spelling`, each prefix's score also holds `spelling.weight` times the spelling
+    /// model's score of its text (shallow fusion).
     public static func beamSearch(_ probs: [Float], classes: Int, charset: Charset, beamWidth: Int,
-                                  allowed: Set<Int>? = nil) -> [DecodedCharacter] {
+                                  allowed: Set<Int>? = nil,
+                                  spelling: (model: SpellingModel, weight: Float)? = nil) -> [DecodedCharacter] {
         precondition(beamWidth >= 1, "beam width must be at least 1")
         let steps = probs.count / classes
-        var trie = PrefixTrie()
+        var trie = PrefixTrie(spelling: spelling.map { ($0.model, $0.weight, SpellingModel.symbols(of: charset)) })
         // Live prefixes: trie node, log-probability of ending in a blank, and in a label.
         struct Beam { var node: Int32; var blank: Float; var nonBlank: Float
             var total: Float { logSum(blank, nonBlank) } }
+        func ranked(_ beam: Beam) -> Float { beam.total + trie.spellingScore(beam.node) }
         var beams = [Beam(node: 0, blank: 0, nonBlank: -.infinity)]
         var next = [Beam](), slot = [Int32: Int]()
         let candidates = (1..<classes).filter { allowed?.contains($0) ?? true }
@@ -108,12 +113,12 @@ public enum CTCDecoder {
                 }
             }
             if next.count > beamWidth {
-                next.sort { $0.total > $1.total }
+                next.sort { ranked($0) > ranked($1) }
                 next.removeLast(next.count - beamWidth)
             }
             swap(&beams, &next)
         }
-        let best = beams.max { $0.total < $1.total }?.node ?? 0
+        let best = beams.max { ranked($0) < ranked($1) }?.node ?? 0
         return align(trie.labels(best), probs: probs, classes: classes, charset: charset)
     }
 
@@ -167,11 +172,19 @@ func logSum(_ a: Float, _ b: Float) -> Float {
 }
 
 /// Label sequences as nodes of a trie: node 0 is the empty sequence, every other node its parent's
-/// sequence plus one label.
+/// sequence plus one label. With a spelling model, each node also holds its sequence's weighted
+/// spelling score.
 struct PrefixTrie {
     private var parents: [Int32] = [-1]
     private var lastLabels: [Int32] = [-1]
     private var children: [Int64: Int32] = [:]
+    private let spelling: (model: SpellingModel, weight: Float, symbols: [Int])?
+    private var contexts: [Int32] = [0]
+    private var spellingScores: [Float] = [0]
+
+    init(spelling: (model: SpellingModel, weight: Float, symbols: [Int])? = nil) {
+        self.spelling = spelling
+    }
 
     /// The node of `node`'s sequence followed by `label`, made on first use.
     mutating func child(of node: Int32, label: Int) -> Int32 {
@@ -181,11 +194,19 @@ struct PrefixTrie {
         parents.append(node)
         lastLabels.append(Int32(label))
         children[key] = made
+        if let spelling {
+            let context = Int(contexts[Int(node)]), symbol = spelling.symbols[label]
+            contexts.append(Int32(SpellingModel.advance(context, by: symbol)))
+            spellingScores.append(spellingScores[Int(node)] + spelling.weight * spelling.model.score(symbol, after: context))
+        }
         return made
     }
 
     /// The last label of `node`'s sequence (-1 for the empty one).
     func label(_ node: Int32) -> Int { Int(lastLabels[Int(node)]) }
+
+    /// The weighted spelling score of `node`'s sequence (0 without a spelling model).
+    func spellingScore(_ node: Int32) -> Float { spelling == nil ? 0 : spellingScores[Int(node)] }
 
     /// `node`'s whole sequence.
     func labels(_ node: Int32) -> [Int] {

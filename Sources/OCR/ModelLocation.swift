@@ -19,6 +19,14 @@ public enum ModelLocation {
         return out
     }
 
+    /// The word list that goes with a model file: `X.words.txt` beside `X.safetensors` (or
+    /// `X.safetensors.ckpt`), whether or not it exists.
+    public static func wordList(forModel path: String) -> String {
+        var base = path
+        for suffix in [".ckpt", ".safetensors"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
+        return base + ".words.txt"
+    }
+
     /// The first candidate that exists, or nil.
     public static func shippedModel() -> String? {
         candidates().first { FileManager.default.fileExists(atPath: $0) }

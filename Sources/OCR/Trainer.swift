@@ -330,14 +330,17 @@ public struct TrainingCheckpoint {
 }
 
 /// Decodes lines with a model in batches of similar width (greedy, or beam search when
-/// `beamWidth` > 1); returns the error rates and the predictions in input order.
-public func evaluate(_ model: OCRModel, lines: [PreparedLine], batchSize: Int, beamWidth: Int = 1) -> (ErrorRates, [String]) {
+/// `beamWidth` > 1, with `spelling` if given); returns the error rates and the predictions in
+/// input order.
+public func evaluate(_ model: OCRModel, lines: [PreparedLine], batchSize: Int, beamWidth: Int = 1,
+                     spelling: (model: SpellingModel, weight: Float)? = nil) -> (ErrorRates, [String]) {
     var rates = ErrorRates()
     var predictions = [String](repeating: "", count: lines.count)
     let order = lines.indices.sorted { lines[$0].image.width < lines[$1].image.width }
     for start in stride(from: 0, to: order.count, by: batchSize) {
         let indices = Array(order[start..<min(start + batchSize, order.count)])
-        let texts = recognizeBatch(model, images: indices.map { lines[$0].image }, beamWidth: beamWidth).map { result in
+        let texts = recognizeBatch(model, images: indices.map { lines[$0].image }, beamWidth: beamWidth,
+                                   spelling: spelling).map { result in
             String(result.map(\.character))
         }
         for (i, text) in zip(indices, texts) { predictions[i] = text }
@@ -347,14 +350,14 @@ public func evaluate(_ model: OCRModel, lines: [PreparedLine], batchSize: Int, b
 }
 
 /// Greedy (or beam) decoding of normalized line images, batched: each line's characters.
-public func recognizeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1,
-                           allowed: Set<Int>? = nil) -> [[DecodedCharacter]] {
-    decodeBatch(model, images: images, beamWidth: beamWidth, allowed: allowed).map(\.characters)
+public func recognizeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1, allowed: Set<Int>? = nil,
+                           spelling: (model: SpellingModel, weight: Float)? = nil) -> [[DecodedCharacter]] {
+    decodeBatch(model, images: images, beamWidth: beamWidth, allowed: allowed, spelling: spelling).map(\.characters)
 }
 
 /// As ``recognizeBatch``, with each line's number of network time steps (for mapping steps to columns).
-func decodeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1,
-                 allowed: Set<Int>? = nil) -> [(characters: [DecodedCharacter], steps: Int)] {
+func decodeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1, allowed: Set<Int>? = nil,
+                 spelling: (model: SpellingModel, weight: Float)? = nil) -> [(characters: [DecodedCharacter], steps: Int)] {
     if images.isEmpty { return [] }
     let minimum = model.architecture.minimumWidth
     let (input, width, widths) = Trainer.pack(images, height: model.preprocessing.height, minimumWidth: minimum)
@@ -365,7 +368,8 @@ func decodeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1,
         let probs = CTCDecoder.probabilities(logits: logits, steps: steps, batch: images.count, classes: classes,
                                              sample: n, length: lengths[n])
         let characters = beamWidth > 1
-            ? CTCDecoder.beamSearch(probs, classes: classes, charset: model.charset, beamWidth: beamWidth, allowed: allowed)
+            ? CTCDecoder.beamSearch(probs, classes: classes, charset: model.charset, beamWidth: beamWidth, allowed: allowed,
+                                    spelling: spelling)
             : CTCDecoder.greedy(probs, classes: classes, charset: model.charset, allowed: allowed)
         return (characters, lengths[n])
     }

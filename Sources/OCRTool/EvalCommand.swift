@@ -18,13 +18,15 @@ enum EvalCommand: Command {
           --model <model>         The model (.safetensors).
           --format <format>       text (default) or json.
           --beam <n>              Prefix beam search width (default 4; 1 is greedy decoding).
+        \(SpellingOptions.help)
           --top <n>               Confusions and worst lines to list (default 10).
           --threads <n>           Threads (default: the number of cores).
           -h, --help              Show this help.
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--model", "--format", "--beam", "--top", "--threads"], switches: [])
+        let a = try Arguments(args, valued: ["--model", "--format", "--beam", "--top", "--threads", "--words",
+                                             "--spelling-weight"], switches: [])
         guard let modelPath = a.string("--model") else { throw UsageError("--model is required") }
         guard !a.positionals.isEmpty else { throw UsageError("give at least one DATA folder or manifest") }
         let format = a.string("--format") ?? "text"
@@ -45,7 +47,8 @@ enum EvalCommand: Command {
             }
         }
         let start = monotonicSeconds()
-        let (rates, predictions) = evaluate(model, lines: lines, batchSize: 16, beamWidth: beam)
+        let spelling = try SpellingOptions(a, modelPath: modelPath).load()
+        let (rates, predictions) = evaluate(model, lines: lines, batchSize: 16, beamWidth: beam, spelling: spelling)
         let seconds = monotonicSeconds() - start
         var confusions = [String: Int]()
         var perLine = [(cer: Double, index: Int)]()

@@ -30,6 +30,7 @@ enum RecognizeCommand: Command {
           --shard <i>/<n>         Recognize only share i of n (1 <= i <= n) of the inputs: every
                                   n-th input starting with the i-th, for job arrays.
           --beam <n>              Prefix beam search width (default 4; 1 is greedy decoding).
+        \(SpellingOptions.help)
           --allow <chars>         Read only these characters (e.g. "0123456789.-").
           --single-line           Never split an image into lines.
           --overlay <png>         Draw the (single) input with each character's box and
@@ -39,7 +40,7 @@ enum RecognizeCommand: Command {
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, valued: ["--model", "--format", "--beam", "--threads", "--jobs", "--list", "--shard",
-                                             "--allow", "--overlay"],
+                                             "--allow", "--overlay", "--words", "--spelling-weight"],
                               switches: ["--single-line"])
         let format = a.string("--format") ?? "text"
         guard ["text", "tsv", "json"].contains(format) else { throw UsageError("--format must be text, tsv or json") }
@@ -64,9 +65,11 @@ enum RecognizeCommand: Command {
                        + "\(ModelLocation.shippedFileName) in pretrained/ and share/ocr/, and $OCR_MODEL)")
             return 1
         }
-        let recognizer = try Recognizer(modelPath: a.string("--model"), beamWidth: beam,
-                                        allowedCharacters: a.string("--allow").map { Set($0) },
-                                        splitsLines: !a.has("--single-line"))
+        let modelPath = a.string("--model") ?? ModelLocation.shippedModel()!
+        let spelling = try SpellingOptions(a, modelPath: modelPath)
+        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: modelPath), beamWidth: beam,
+                                    allowedCharacters: a.string("--allow").map { Set($0) },
+                                    splitsLines: !a.has("--single-line"), spelling: try spelling.load())
         let failures = BatchRun(inputs: inputs, recognizer: recognizer, jobs: jobs, format: format).run()
         if let overlay = a.string("--overlay"), failures == 0 {
             let image = try ImageDecoder().decodeGray(contentsOf: inputs[0])

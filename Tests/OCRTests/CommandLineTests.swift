@@ -45,6 +45,17 @@ import Testing
         #expect(badOption.status == 64 && badOption.stderr.contains("unknown option --modle"))
     }
 
+    @Test func badWordListsAreReported() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
+        let missing = try ocr(["recognize", "--words", dir + "/none.txt", dir + "/line0.png"])
+        #expect(missing.status == 1 && missing.stderr.contains("none.txt: cannot read the word list"), "\(missing.stderr)")
+        let weight = try ocr(["eval", "--model", ShippedModelTests.modelPath, "--spelling-weight", "-1", dir])
+        #expect(weight.status == 64 && weight.stderr.contains("--spelling-weight must be a number"))
+        let off = try ocr(["recognize", "--words", dir + "/none.txt", "--spelling-weight", "0", dir + "/line0.png"])
+        #expect(off.status == 0, "\(off.stderr)")
+    }
+
     /// A fresh folder of the bitmap-font lines with their ground truth.
     func labeledFolder() throws -> String {
         let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent

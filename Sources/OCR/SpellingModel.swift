@@ -1,0 +1,156 @@
+import Foundation
+
+/// How words of a language are spelled, learned from a word list: the probability of each letter
+/// (or of the word ending) given up to three letters before it in the same word, a character
+/// 4-gram model. Beam search adds its scores to the network's, so that of two readings the
+/// network finds about equally likely, the one spelled like the language wins (`of` over `ot`,
+/// `this` over `tbis`).
+///
+/// Letters are folded to lower case; every other character (space, digit, punctuation) ends a
+/// word, and the context starts afresh after it. Probabilities are smoothed with interpolated
+/// Witten-Bell estimates. A score is log P(symbol | context) − log P(symbol), so it favours
+/// neither letters nor word ends as such, and it is 0 for a character that is not a letter
+/// after another that is not one either: runs of digits and punctuation are left to the network.
+public struct SpellingModel: Sendable {
+    /// Symbols: 0 ends a word (any character but an ASCII letter), 1-26 are `a`-`z`.
+    static let symbols = 27
+    /// Contexts: up to three letters of the current word, as base-27 digits (0 is the start).
+    static let contexts = symbols * symbols * symbols
+    /// Scores beyond this are cut off: a rare spelling is less likely, not impossible.
+    static let limit: Float = 6
+
+    /// [contexts, symbols]: log P(symbol | context).
+    let logProbabilities: [Float]
+    /// [symbols]: log P(symbol), whatever the context.
+    let logUnigram: [Float]
+
+    /// A model learned from `words`, most frequent first (a word at rank r counts (r + 1)^-½ times,
+    /// scaled so the counts add up to the number of words).
+    public init<S: Collection>(words: S) where S.Element: StringProtocol {
+        self.init(utf8Words: words.map(\.utf8))
+    }
+
+    /// As ``init(words:)``, from each word's UTF-8 bytes (bytes of non-ASCII characters count as
+    /// word ends).
+    init<S: Collection>(utf8Words words: S) where S.Element: Sequence<UInt8> {
+        let s = Self.symbols
+        let powers = [1, s, s * s, s * s * s]
+        var scale: Float = 0
+        for rank in 0..<words.count { scale += 1 / Float(rank + 1).squareRoot() }
+        scale = Float(words.count) / max(scale, .leastNonzeroMagnitude)
+        // Counts of (the last k symbols, symbol) for k = 0...3: one table per order, order k's
+        // [s^k contexts, s symbols] from offsets[k] in one buffer.
+        let offsets = [0, s, s + s * s, s + s * s + s * s * s]
+        var counts = [Float](repeating: 0, count: (offsets[3] + powers[3]) * s)
+        counts.withUnsafeMutableBufferPointer { c in
+            for (rank, word) in words.enumerated() {
+                let weight = scale / Float(rank + 1).squareRoot()
+                // Leading zero digits of a context mark the start of the word.
+                var context = 0
+                for symbol in word.lazy.map(Self.symbol) + [0] {
+                    if symbol == 0 && context == 0 { continue }  // not a word end: no word has begun
+                    for k in 0...3 { c[(offsets[k] + context % powers[k]) * s + symbol] += weight }
+                    context = Self.advance(context, by: symbol)
+                }
+            }
+        }
+        // Witten-Bell: P_k(x | h) = (C(h, x) + T(h) · P_{k-1}(x | h')) / (C(h) + T(h)), with T(h)
+        // the number of different symbols seen after h and h' the shorter context.
+        let total = counts[0..<s].reduce(0, +)
+        let unigram = counts[0..<s].map { ($0 + 1) / (total + Float(s)) }  // order 0, add-one
+        var lower = unigram
+        for k in 1...3 {
+            let size = powers[k]
+            var probabilities = [Float](repeating: 0, count: size * s)
+            counts.withUnsafeBufferPointer { all in
+                let c = all.baseAddress! + offsets[k] * s
+                for h in 0..<size {
+                    var seen: Float = 0, sum: Float = 0
+                    for x in 0..<s where c[h * s + x] > 0 {
+                        seen += 1
+                        sum += c[h * s + x]
+                    }
+                    let shorter = (h % powers[k - 1]) * s
+                    for x in 0..<s {
+                        probabilities[h * s + x] = sum > 0
+                            ? (c[h * s + x] + seen * lower[shorter + x]) / (sum + seen)
+                            : lower[shorter + x]
+                    }
+                }
+            }
+            lower = probabilities
+        }
+        logUnigram = unigram.map { log($0) }
+        logProbabilities = lower.map { log($0) }
+    }
+
+    /// A model learned from a word list file: UTF-8, one word per line, most frequent first;
+    /// blank lines and lines starting with `#` are skipped.
+    public init(contentsOf path: String) throws(SpellingModelError) {
+        guard let bytes = readFileBytes(path), String(validating: bytes, as: UTF8.self) != nil else {
+            throw .unreadable(path)
+        }
+        let words = bytes.split(whereSeparator: { $0 == 10 || $0 == 13 }).filter { $0.first != UInt8(ascii: "#") }
+        guard !words.isEmpty else { throw .empty(path) }
+        self.init(utf8Words: words)
+    }
+
+    /// The symbol of a character: 1-26 for ASCII letters of either case, else 0.
+    static func symbol(_ scalar: Unicode.Scalar) -> Int {
+        scalar.isASCII ? symbol(UInt8(scalar.value)) : 0
+    }
+
+    /// The symbol of a UTF-8 byte: 1-26 for ASCII letters of either case, else 0.
+    static func symbol(_ byte: UInt8) -> Int {
+        switch byte {
+        case 0x41...0x5A: Int(byte) - 0x41 + 1
+        case 0x61...0x7A: Int(byte) - 0x61 + 1
+        default: 0
+        }
+    }
+
+    /// The symbol of each class of `charset` (the blank's is 0 and never used).
+    static func symbols(of charset: Charset) -> [Int] {
+        (0..<charset.classCount).map { c in
+            guard let ch = charset.character(c), ch.unicodeScalars.count == 1 else { return 0 }
+            return symbol(ch.unicodeScalars.first!)
+        }
+    }
+
+    /// The score of `symbol` after `context`; 0 for a word end where no word has begun.
+    func score(_ symbol: Int, after context: Int) -> Float {
+        if symbol == 0 && context == 0 { return 0 }
+        let score = logProbabilities[context * Self.symbols + symbol] - logUnigram[symbol]
+        return min(max(score, -Self.limit), Self.limit)
+    }
+
+    /// The context after `symbol` follows `context`.
+    static func advance(_ context: Int, by symbol: Int) -> Int {
+        symbol == 0 ? 0 : (context * symbols + symbol) % contexts
+    }
+
+    /// The total score of a text: the sum of its characters' scores.
+    public func score(_ text: String) -> Float {
+        var context = 0, sum: Float = 0
+        for scalar in text.unicodeScalars {
+            let s = Self.symbol(scalar)
+            sum += score(s, after: context)
+            context = Self.advance(context, by: s)
+        }
+        return sum
+    }
+
+}
+
+/// Why a word list could not be read.
+public enum SpellingModelError: Error, Equatable, CustomStringConvertible {
+    case unreadable(String)
+    case empty(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "\(path): cannot read the word list (missing, unreadable or not UTF-8)"
+        case .empty(let path): "\(path): the word list has no words"
+        }
+    }
+}

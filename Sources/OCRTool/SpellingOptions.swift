@@ -1,0 +1,43 @@
+import Foundation
+import OCR
+
+/// The `--words` and `--spelling-weight` options of `recognize` and `eval`: the word list whose
+/// spelling model beam search adds to the network's scores, and how much it counts.
+struct SpellingOptions {
+    static let help = """
+          --words <file>          Word list of the spelling model beam search uses: one word per
+                                  line, most frequent first (default: MODEL.words.txt beside the
+                                  model when it exists; the shipped model has one).
+          --spelling-weight <w>   How much spelling counts against the network's scores (default
+                                  \(Recognizer.defaultSpellingWeight); 0 turns it off; greedy decoding never uses it).
+        """
+
+    /// The word list to read, or nil for none.
+    let wordsPath: String?
+    let weight: Float
+
+    init(_ a: Arguments, modelPath: String?) throws(UsageError) {
+        if let text = a.string("--spelling-weight") {
+            guard let value = Float(text), value >= 0, value <= 100 else {
+                throw UsageError("--spelling-weight must be a number in 0...100, got '\(text)'")
+            }
+            weight = value
+        } else {
+            weight = Recognizer.defaultSpellingWeight
+        }
+        if let path = a.string("--words") {
+            wordsPath = path
+        } else if let model = modelPath ?? ModelLocation.shippedModel() {
+            let beside = ModelLocation.wordList(forModel: model)
+            wordsPath = FileManager.default.fileExists(atPath: beside) ? beside : nil
+        } else {
+            wordsPath = nil
+        }
+    }
+
+    /// The spelling model and its weight, or nil when there is no word list or the weight is 0.
+    func load() throws(SpellingModelError) -> (model: SpellingModel, weight: Float)? {
+        guard let wordsPath, weight > 0 else { return nil }
+        return (try SpellingModel(contentsOf: wordsPath), weight)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import NeuralEngine
+@testable import OCR
+
+@Suite struct SpellingModelTests {
+    static let words = ["the", "of", "and", "to", "this", "that", "offer", "often", "it", "is", "list", "little"]
+
+    /// Every context's smoothed distribution over the 27 symbols sums to 1, at every order the
+    /// interpolation passes through (contexts seen, partly seen, never seen).
+    @Test func distributionsSumToOne() {
+        let model = SpellingModel(words: Self.words)
+        var rng = SplitMix64(seed: 3)
+        let seen = ["", "t", "th", "the", "of", "off", "lit"].map { word in
+            word.unicodeScalars.reduce(0) { SpellingModel.advance($0, by: SpellingModel.symbol($1)) }
+        }
+        let random = (0..<50).map { _ in Int(rng.next() % UInt64(SpellingModel.contexts)) }
+        for context in seen + random {
+            let sum = (0..<SpellingModel.symbols).reduce(Float(0)) {
+                $0 + exp(model.logProbabilities[context * SpellingModel.symbols + $1])
+            }
+            #expect(abs(sum - 1) < 1e-4, "context \(context): \(sum)")
+        }
+        let unigram = model.logUnigram.reduce(Float(0)) { $0 + exp($1) }
+        #expect(abs(unigram - 1) < 1e-4)
+    }
+
+    /// The spelling the words teach scores above a misreading of it; case does not matter; runs
+    /// of characters that are not letters score 0.
+    @Test func spellingsOfTheListScoreHigher() {
+        let model = SpellingModel(words: Self.words)
+        #expect(model.score("of") > model.score("ot"))
+        #expect(model.score("this") > model.score("tbis"))
+        #expect(model.score("little") > model.score("liftle"))
+        #expect(model.score("The") == model.score("the"))
+        #expect(model.score("2024-01, $5.00") == 0)
+        // A word's end counts once, at the first character after it; a new word starts afresh.
+        #expect(abs(model.score("of the") - (model.score("of ") + model.score("the"))) < 1e-5)
+        #expect(model.score("of ") > model.score("of"))
+    }
+
+    /// The network is unsure between `t` and `f` in the second column; greedy and plain beam
+    /// search read `ot`, the beam with the spelling model `of`. With weight 0 it reads as without.
+    @Test func beamSearchUsesSpelling() {
+        let charset = Charset(["f", "o", "t"])  // classes: 1 f, 2 o, 3 t
+        let probs: [Float] = [0.05, 0.0, 0.95, 0.0,
+                              0.05, 0.0, 0.0, 0.95,
+                              0.05, 0.43, 0.0, 0.52]
+        let rows = probs.count / 4
+        #expect(rows == 3)
+        let spelling = SpellingModel(words: Self.words)
+        func read(_ s: (model: SpellingModel, weight: Float)?) -> String {
+            String(CTCDecoder.beamSearch(probs, classes: 4, charset: charset, beamWidth: 4, spelling: s).map(\.character))
+        }
+        #expect(String(CTCDecoder.greedy(probs, classes: 4, charset: charset).map(\.character)) == "ot")
+        #expect(read(nil) == "ot")
+        #expect(read((spelling, 0)) == "ot")
+        #expect(read((spelling, 0.8)) == "of")
+    }
+
+    @Test func unreadableAndEmptyListsAreErrors() throws {
+        let missing = "/nonexistent/words.txt"
+        #expect(throws: SpellingModelError.unreadable(missing)) { try SpellingModel(contentsOf: missing) }
+        let empty = try temporaryPath("words.txt")
+        try "# only a comment\n\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        #expect(throws: SpellingModelError.empty(empty)) { try SpellingModel(contentsOf: empty) }
+        let list = try temporaryPath("words.txt")
+        try Self.words.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
+        let fromFile = try SpellingModel(contentsOf: list), fromList = SpellingModel(words: Self.words)
+        #expect(fromFile.logProbabilities == fromList.logProbabilities)
+    }
+
+    /// A model file's word list is `X.words.txt` beside `X.safetensors`; the shipped model has one
+    /// and `Recognizer()` uses it.
+    @Test func shippedModelHasItsWordList() throws {
+        #expect(ModelLocation.wordList(forModel: "/a/m.safetensors") == "/a/m.words.txt")
+        #expect(ModelLocation.wordList(forModel: "/a/m.safetensors.ckpt") == "/a/m.words.txt")
+        let words = ModelLocation.wordList(forModel: ShippedModelTests.modelPath)
+        #expect(FileManager.default.fileExists(atPath: words))
+        let recognizer = try Recognizer(modelPath: ShippedModelTests.modelPath)
+        #expect(recognizer.spelling?.weight == Recognizer.defaultSpellingWeight)
+        #expect(try Recognizer(modelPath: ShippedModelTests.modelPath, spellingWeight: 0).spelling == nil)
+    }
+}
