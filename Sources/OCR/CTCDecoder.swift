@@ -118,7 +118,8 @@ public enum CTCDecoder {
             }
             swap(&beams, &next)
         }
-        let best = beams.max { ranked($0) < ranked($1) }?.node ?? 0
+        func final(_ beam: Beam) -> Float { beam.total + trie.finalSpellingScore(beam.node) }
+        let best = beams.max { final($0) < final($1) }?.node ?? 0
         return align(trie.labels(best), probs: probs, classes: classes, charset: charset)
     }
 
@@ -179,7 +180,7 @@ struct PrefixTrie {
     private var lastLabels: [Int32] = [-1]
     private var children: [Int64: Int32] = [:]
     private let spelling: (model: SpellingModel, weight: Float, symbols: [Int])?
-    private var contexts: [Int32] = [0]
+    private var states: [SpellingModel.State] = [SpellingModel.State()]
     private var spellingScores: [Float] = [0]
 
     init(spelling: (model: SpellingModel, weight: Float, symbols: [Int])? = nil) {
@@ -195,9 +196,9 @@ struct PrefixTrie {
         lastLabels.append(Int32(label))
         children[key] = made
         if let spelling {
-            let context = Int(contexts[Int(node)]), symbol = spelling.symbols[label]
-            contexts.append(Int32(SpellingModel.advance(context, by: symbol)))
-            spellingScores.append(spellingScores[Int(node)] + spelling.weight * spelling.model.score(symbol, after: context))
+            let step = spelling.model.advance(states[Int(node)], by: spelling.symbols[label])
+            states.append(step.state)
+            spellingScores.append(spellingScores[Int(node)] + spelling.weight * step.score)
         }
         return made
     }
@@ -207,6 +208,12 @@ struct PrefixTrie {
 
     /// The weighted spelling score of `node`'s sequence (0 without a spelling model).
     func spellingScore(_ node: Int32) -> Float { spelling == nil ? 0 : spellingScores[Int(node)] }
+
+    /// As ``spellingScore(_:)``, with the sequence ended as a line ends (its last word complete).
+    func finalSpellingScore(_ node: Int32) -> Float {
+        guard let spelling else { return 0 }
+        return spellingScores[Int(node)] + spelling.weight * spelling.model.advance(states[Int(node)], by: 0).score
+    }
 
     /// `node`'s whole sequence.
     func labels(_ node: Int32) -> [Int] {

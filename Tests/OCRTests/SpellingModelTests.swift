@@ -36,7 +36,20 @@ import Testing
         #expect(model.score("2024-01, $5.00") == 0)
         // A word's end counts once, at the first character after it; a new word starts afresh.
         #expect(abs(model.score("of the") - (model.score("of ") + model.score("the"))) < 1e-5)
-        #expect(model.score("of ") > model.score("of"))
+        #expect(model.score("of ") == model.score("of"))  // the end of the text ends the word too
+    }
+
+    /// A word of the list gains `wordBonus` per letter when it ends (at a non-letter or at the
+    /// end of the text); other words, and listed words that go on, gain nothing.
+    @Test func listedWordsGainTheirBonus() {
+        var plain = SpellingModel(words: Self.words)
+        plain.wordBonus = 0
+        var model = plain
+        model.wordBonus = 0.5
+        #expect(abs(model.score("this") - plain.score("this") - 2) < 1e-5)
+        #expect(abs(model.score("this, it") - plain.score("this, it") - 3) < 1e-5)
+        #expect(model.score("thes") == plain.score("thes"))
+        #expect(model.score("offers") == plain.score("offers"))  // "offer" is listed, "offers" is not
     }
 
     /// The network is unsure between `t` and `f` in the second column; greedy and plain beam
