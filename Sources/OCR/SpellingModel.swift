@@ -1,8 +1,8 @@
 import Foundation
 
 /// How words of a language are spelled, learned from a word list: the probability of each letter
-/// (or of the word ending) given up to three letters before it in the same word, a character
-/// 4-gram model. Beam search adds its scores to the network's, so that of two readings the
+/// (or of the word ending) given up to four letters before it in the same word, a character
+/// 5-gram model. Beam search adds its scores to the network's, so that of two readings the
 /// network finds about equally likely, the one spelled like the language wins (`of` over `ot`,
 /// `this` over `tbis`).
 ///
@@ -15,13 +15,19 @@ import Foundation
 public struct SpellingModel: Sendable {
     /// Symbols: 0 ends a word (any character but an ASCII letter), 1-26 are `a`-`z`.
     static let symbols = 27
-    /// Contexts: up to three letters of the current word, as base-27 digits (0 is the start).
-    static let contexts = symbols * symbols * symbols
+    /// Contexts: up to four letters of the current word (a 5-gram model), as base-27 digits
+    /// (leading zeros: the start of the word). Contexts of up to three letters are kept in a dense
+    /// table, of four only when the list has them.
+    static let contexts = symbols * symbols * symbols * symbols
+    static let denseContexts = symbols * symbols * symbols
     /// Scores beyond this are cut off: a rare spelling is less likely, not impossible.
     static let limit: Float = 6
 
-    /// [contexts, symbols]: log P(symbol | context).
-    let logProbabilities: [Float]
+    /// [27³ contexts, symbols]: P(symbol | up to three letters).
+    private let dense: [Float]
+    /// The four-letter contexts the list has, each with its row of P(symbol | context) in `long`.
+    private let longRows: ContextTable
+    private let long: [Float]
     /// [symbols]: log P(symbol), whatever the context.
     let logUnigram: [Float]
     /// Hashes of the list's words (their letters, lower case; a word with other characters is
@@ -30,71 +36,95 @@ public struct SpellingModel: Sendable {
     /// Added to the score of a word that ends as a word of the list, per letter (so that
     /// splitting a listed word into two listed words gains nothing by itself).
     public var wordBonus: Float = SpellingModel.defaultWordBonus
-    /// Chosen with the spelling weight on the tuning lines (CER 1.40% with no bonus, 1.39% at 0.5,
-    /// 1.43% at 1.0; with beam 16: 1.38%, 1.33%, 1.39%).
+    /// Chosen with the spelling weight on the tuning lines (4-gram model: CER 1.40% with no bonus,
+    /// 1.39% at 0.5, 1.43% at 1.0; with beam 16: 1.38%, 1.33%, 1.39%).
     public static let defaultWordBonus: Float = 0.5
 
     /// A model learned from `words`, most frequent first (a word at rank r counts (r + 1)^-½ times,
     /// scaled so the counts add up to the number of words).
     public init<S: Collection>(words: S) where S.Element: StringProtocol {
-        self.init(utf8Words: words.map(\.utf8))
+        self.init(utf8Words: words.map { Array($0.utf8)[...] })
     }
 
     /// As ``init(words:)``, from each word's UTF-8 bytes (bytes of non-ASCII characters count as
     /// word ends).
-    init<S: Collection>(utf8Words words: S) where S.Element: Sequence<UInt8> {
+    init(utf8Words words: [ArraySlice<UInt8>]) {
         let s = Self.symbols
-        let powers = [1, s, s * s, s * s * s]
+        let powers = [1, s, s * s, s * s * s, s * s * s * s]
         var scale: Float = 0
         for rank in 0..<words.count { scale += 1 / Float(rank + 1).squareRoot() }
         scale = Float(words.count) / max(scale, .leastNonzeroMagnitude)
-        // Counts of (the last k symbols, symbol) for k = 0...3: one table per order, order k's
-        // [s^k contexts, s symbols] from offsets[k] in one buffer.
-        let offsets = [0, s, s + s * s, s + s * s + s * s * s]
+        // Counts of (the last k letters, symbol): for k = 0...3 one dense table per order, order
+        // k's [s^k contexts, s symbols] from offsets[k] in one buffer; for k = 4, rows made as the
+        // contexts turn up.
+        let offsets = [0, 1, 1 + s, 1 + s + s * s]
         var counts = [Float](repeating: 0, count: (offsets[3] + powers[3]) * s)
+        var rows = ContextTable(), longCounts = [Float]()
         var lexicon = Set<UInt64>(minimumCapacity: words.count)
-        counts.withUnsafeMutableBufferPointer { c in
-            for (rank, word) in words.enumerated() {
-                let weight = scale / Float(rank + 1).squareRoot()
-                // Leading zero digits of a context mark the start of the word.
-                var context = 0, hash = State.emptyWord
-                for symbol in word.lazy.map(Self.symbol) + [0] {
-                    if symbol == 0 && context == 0 { continue }  // not a word end: no word has begun
-                    if symbol == 0 { lexicon.insert(hash); hash = State.emptyWord } else { hash = Self.hash(hash, symbol) }
-                    for k in 0...3 { c[(offsets[k] + context % powers[k]) * s + symbol] += weight }
-                    context = Self.advance(context, by: symbol)
-                }
+        for (rank, word) in words.enumerated() {
+            let weight = scale / Float(rank + 1).squareRoot()
+            var context = 0, hash = State.emptyWord
+            for position in word.startIndex...word.endIndex {
+                let symbol = position < word.endIndex ? Self.symbol(word[position]) : 0
+                if symbol == 0 && context == 0 { continue }  // not a word end: no word has begun
+                if symbol == 0 { lexicon.insert(hash); hash = State.emptyWord } else { hash = Self.hash(hash, symbol) }
+                for k in 0...3 { counts[(offsets[k] + context % powers[k]) * s + symbol] += weight }
+                let row = rows.row(of: Int32(context), making: longCounts.count / s)
+                if row * s == longCounts.count { longCounts += repeatElement(0, count: s) }
+                longCounts[row * s + symbol] += weight
+                context = Self.advance(context, by: symbol)
             }
         }
         // Witten-Bell: P_k(x | h) = (C(h, x) + T(h) · P_{k-1}(x | h')) / (C(h) + T(h)), with T(h)
-        // the number of different symbols seen after h and h' the shorter context.
+        // the number of different symbols seen after h and h' the shorter context; a context
+        // never seen has the shorter one's distribution.
+        func interpolate(_ c: UnsafePointer<Float>, _ lower: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+            var seen: Float = 0, sum: Float = 0
+            for x in 0..<s where c[x] > 0 {
+                seen += 1
+                sum += c[x]
+            }
+            for x in 0..<s { out[x] = sum > 0 ? (c[x] + seen * lower[x]) / (sum + seen) : lower[x] }
+        }
         let total = counts[0..<s].reduce(0, +)
         let unigram = counts[0..<s].map { ($0 + 1) / (total + Float(s)) }  // order 0, add-one
         var lower = unigram
         for k in 1...3 {
-            let size = powers[k]
-            var probabilities = [Float](repeating: 0, count: size * s)
-            counts.withUnsafeBufferPointer { all in
-                let c = all.baseAddress! + offsets[k] * s
-                for h in 0..<size {
-                    var seen: Float = 0, sum: Float = 0
-                    for x in 0..<s where c[h * s + x] > 0 {
-                        seen += 1
-                        sum += c[h * s + x]
-                    }
-                    let shorter = (h % powers[k - 1]) * s
-                    for x in 0..<s {
-                        probabilities[h * s + x] = sum > 0
-                            ? (c[h * s + x] + seen * lower[shorter + x]) / (sum + seen)
-                            : lower[shorter + x]
+            var probabilities = [Float](repeating: 0, count: powers[k] * s)
+            counts.withUnsafeBufferPointer { c in
+                lower.withUnsafeBufferPointer { l in
+                    probabilities.withUnsafeMutableBufferPointer { p in
+                        for h in 0..<powers[k] {
+                            interpolate(c.baseAddress! + (offsets[k] + h) * s, l.baseAddress! + (h % powers[k - 1]) * s,
+                                        into: p.baseAddress! + h * s)
+                        }
                     }
                 }
             }
             lower = probabilities
         }
+        var long = [Float](repeating: 0, count: longCounts.count)
+        longCounts.withUnsafeBufferPointer { c in
+            lower.withUnsafeBufferPointer { l in
+                long.withUnsafeMutableBufferPointer { p in
+                    rows.forEach { key, row in
+                        interpolate(c.baseAddress! + row * s, l.baseAddress! + (Int(key) % powers[3]) * s,
+                                    into: p.baseAddress! + row * s)
+                    }
+                }
+            }
+        }
         logUnigram = unigram.map { log($0) }
+        dense = lower
+        longRows = rows
+        self.long = long
         self.words = lexicon
-        logProbabilities = lower.map { log($0) }
+    }
+
+    /// log P(symbol | context), from the longest context the list has.
+    func logProbability(_ symbol: Int, after context: Int) -> Float {
+        if let row = longRows.row(of: Int32(context)) { return log(long[row * Self.symbols + symbol]) }
+        return log(dense[(context % Self.denseContexts) * Self.symbols + symbol])
     }
 
     /// A model learned from a word list file: UTF-8, one word per line, most frequent first;
@@ -133,7 +163,7 @@ public struct SpellingModel: Sendable {
     /// The score of `symbol` after `context`; 0 for a word end where no word has begun.
     func score(_ symbol: Int, after context: Int) -> Float {
         if symbol == 0 && context == 0 { return 0 }
-        let score = logProbabilities[context * Self.symbols + symbol] - logUnigram[symbol]
+        let score = logProbability(symbol, after: context) - logUnigram[symbol]
         return min(max(score, -Self.limit), Self.limit)
     }
 
@@ -190,5 +220,56 @@ public enum SpellingModelError: Error, Equatable, CustomStringConvertible {
         case .unreadable(let path): "\(path): cannot read the word list (missing, unreadable or not UTF-8)"
         case .empty(let path): "\(path): the word list has no words"
         }
+    }
+}
+
+/// Context codes (non-negative) to row numbers: open addressing with linear probing, kept at most
+/// half full. Faster than a Dictionary for the model's millions of lookups.
+struct ContextTable: Sendable {
+    private var keys = [Int32](repeating: -1, count: 1 << 12)
+    private var rows = [Int32](repeating: 0, count: 1 << 12)
+    private(set) var count = 0
+
+    private func slot(_ key: Int32) -> Int {
+        let mask = keys.count - 1
+        var i = Int(truncatingIfNeeded: UInt32(bitPattern: key) &* 0x9E37_79B1) & mask
+        while keys[i] != -1 && keys[i] != key { i = (i + 1) & mask }
+        return i
+    }
+
+    /// The row of `key`, or nil.
+    func row(of key: Int32) -> Int? {
+        let i = slot(key)
+        return keys[i] == key ? Int(rows[i]) : nil
+    }
+
+    /// The row of `key`, given row `new` if it has none yet.
+    mutating func row(of key: Int32, making new: Int) -> Int {
+        let i = slot(key)
+        if keys[i] == key { return Int(rows[i]) }
+        if 2 * (count + 1) > keys.count {
+            grow()
+            return row(of: key, making: new)
+        }
+        keys[i] = key
+        rows[i] = Int32(new)
+        count += 1
+        return new
+    }
+
+    private mutating func grow() {
+        let old = zip(keys, rows).filter { $0.0 != -1 }
+        keys = [Int32](repeating: -1, count: keys.count * 2)
+        rows = [Int32](repeating: 0, count: keys.count)
+        for (key, row) in old {
+            let i = slot(key)
+            keys[i] = key
+            rows[i] = row
+        }
+    }
+
+    /// Calls `body(key, row)` for every entry.
+    func forEach(_ body: (Int32, Int) -> Void) {
+        for (key, row) in zip(keys, rows) where key != -1 { body(key, Int(row)) }
     }
 }

@@ -11,13 +11,13 @@ import Testing
     @Test func distributionsSumToOne() {
         let model = SpellingModel(words: Self.words)
         var rng = SplitMix64(seed: 3)
-        let seen = ["", "t", "th", "the", "of", "off", "lit"].map { word in
+        let seen = ["", "t", "th", "the", "of", "off", "lit", "ofte", "offer", "littl", "ittle"].map { word in
             word.unicodeScalars.reduce(0) { SpellingModel.advance($0, by: SpellingModel.symbol($1)) }
         }
         let random = (0..<50).map { _ in Int(rng.next() % UInt64(SpellingModel.contexts)) }
         for context in seen + random {
             let sum = (0..<SpellingModel.symbols).reduce(Float(0)) {
-                $0 + exp(model.logProbabilities[context * SpellingModel.symbols + $1])
+                $0 + exp(model.logProbability($1, after: context))
             }
             #expect(abs(sum - 1) < 1e-4, "context \(context): \(sum)")
         }
@@ -71,6 +71,28 @@ import Testing
         #expect(read((spelling, 0.8)) == "of")
     }
 
+    /// The open-addressing table against a Dictionary, through several doublings.
+    @Test func contextTableMatchesADictionary() {
+        var table = ContextTable(), reference = [Int32: Int]()
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<20_000 {
+            let key = Int32(rng.next() % 30_000)
+            let row = table.row(of: key, making: reference.count)
+            if let known = reference[key] { #expect(row == known) } else {
+                #expect(row == reference.count)
+                reference[key] = row
+            }
+        }
+        #expect(table.count == reference.count)
+        for key in Int32(0)..<30_000 { #expect(table.row(of: key) == reference[key]) }
+        var visited = 0
+        table.forEach { key, row in
+            visited += 1
+            #expect(reference[key] == row)
+        }
+        #expect(visited == reference.count)
+    }
+
     @Test func unreadableAndEmptyListsAreErrors() throws {
         let missing = "/nonexistent/words.txt"
         #expect(throws: SpellingModelError.unreadable(missing)) { try SpellingModel(contentsOf: missing) }
@@ -80,7 +102,8 @@ import Testing
         let list = try temporaryPath("words.txt")
         try Self.words.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
         let fromFile = try SpellingModel(contentsOf: list), fromList = SpellingModel(words: Self.words)
-        #expect(fromFile.logProbabilities == fromList.logProbabilities)
+        #expect(fromFile.words == fromList.words)
+        #expect(fromFile.score("liftle offer") == fromList.score("liftle offer"))
     }
 
     /// A model file's word list is `X.words.txt` beside `X.safetensors`; the shipped model has one
