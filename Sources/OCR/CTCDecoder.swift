@@ -68,7 +68,7 @@ public enum CTCDecoder {
     /// model's score of its text (shallow fusion).
     public static func beamSearch(_ probs: [Float], classes: Int, charset: Charset, beamWidth: Int,
                                   allowed: Set<Int>? = nil,
-                                  spelling: (model: SpellingModel, weight: Float)? = nil) -> [DecodedCharacter] {
+                                  spelling: WeightedSpelling? = nil) -> [DecodedCharacter] {
         precondition(beamWidth >= 1, "beam width must be at least 1")
         let steps = probs.count / classes
         var trie = PrefixTrie(spelling: spelling.map { ($0.model, $0.weight, SpellingModel.symbols(of: charset)) })

@@ -27,6 +27,12 @@ public enum ModelLocation {
         return base + ".words.txt"
     }
 
+    /// ``wordList(forModel:)`` when that file exists, else nil.
+    public static func existingWordList(forModel path: String) -> String? {
+        let words = wordList(forModel: path)
+        return FileManager.default.fileExists(atPath: words) ? words : nil
+    }
+
     /// The first candidate that exists, or nil.
     public static func shippedModel() -> String? {
         candidates().first { FileManager.default.fileExists(atPath: $0) }

@@ -76,7 +76,7 @@ public final class Recognizer: @unchecked Sendable {
     public static let defaultSpellingWeight: Float = 0.6
     /// The spelling model beam search adds to the network's scores, and its weight; nil for none
     /// (and unused with greedy decoding).
-    public let spelling: (model: SpellingModel, weight: Float)?
+    public let spelling: WeightedSpelling?
     /// When set, only these characters may be read.
     public let allowedCharacters: Set<Character>?
     /// Split multi-line images into lines (an image of one line is never split).
@@ -89,7 +89,7 @@ public final class Recognizer: @unchecked Sendable {
 
     /// A recognizer for `model`, with `spelling` (a spelling model and its weight) in beam search.
     public init(model: OCRModel, beamWidth: Int = Recognizer.defaultBeamWidth, allowedCharacters: Set<Character>? = nil,
-                splitsLines: Bool = true, batchSize: Int = 16, spelling: (model: SpellingModel, weight: Float)? = nil) {
+                splitsLines: Bool = true, batchSize: Int = 16, spelling: WeightedSpelling? = nil) {
         precondition(beamWidth >= 1 && batchSize >= 1, "beam width and batch size must be at least 1")
         self.model = model
         self.beamWidth = beamWidth
@@ -102,16 +102,17 @@ public final class Recognizer: @unchecked Sendable {
 
     /// A recognizer for the model file at `path`, or for the shipped model when `path` is nil,
     /// with the spelling model of the word list beside it (`X.words.txt` beside
-    /// `X.safetensors`; the shipped model has one) when there is one and `spellingWeight` > 0.
+    /// `X.safetensors`; the shipped model has one) when there is one, `spellingWeight` > 0 and
+    /// `beamWidth` > 1.
     public convenience init(modelPath path: String? = nil, beamWidth: Int = Recognizer.defaultBeamWidth,
                             allowedCharacters: Set<Character>? = nil, splitsLines: Bool = true,
                             spellingWeight: Float = Recognizer.defaultSpellingWeight) throws(RecognitionError) {
         guard let path = path ?? ModelLocation.shippedModel() else { throw .noShippedModel }
         let model: OCRModel
         do { model = try OCRModel.load(contentsOf: path) } catch { throw .model(error) }
-        var spelling: (model: SpellingModel, weight: Float)?
-        let words = ModelLocation.wordList(forModel: path)
-        if spellingWeight > 0 && FileManager.default.fileExists(atPath: words) {
+        var spelling: WeightedSpelling?
+        // Greedy decoding never uses the spelling model: no need to build it.
+        if beamWidth > 1, spellingWeight > 0, let words = ModelLocation.existingWordList(forModel: path) {
             do { spelling = (try SpellingModel(contentsOf: words), spellingWeight) } catch { throw .wordList(error) }
         }
         self.init(model: model, beamWidth: beamWidth, allowedCharacters: allowedCharacters, splitsLines: splitsLines,

@@ -210,6 +210,9 @@ public struct SpellingModel: Sendable {
     }
 }
 
+/// A spelling model with the weight its scores get against the network's in beam search.
+public typealias WeightedSpelling = (model: SpellingModel, weight: Float)
+
 /// Why a word list could not be read.
 public enum SpellingModelError: Error, Equatable, CustomStringConvertible {
     case unreadable(String)

@@ -333,7 +333,7 @@ public struct TrainingCheckpoint {
 /// `beamWidth` > 1, with `spelling` if given); returns the error rates and the predictions in
 /// input order.
 public func evaluate(_ model: OCRModel, lines: [PreparedLine], batchSize: Int, beamWidth: Int = 1,
-                     spelling: (model: SpellingModel, weight: Float)? = nil) -> (ErrorRates, [String]) {
+                     spelling: WeightedSpelling? = nil) -> (ErrorRates, [String]) {
     var rates = ErrorRates()
     var predictions = [String](repeating: "", count: lines.count)
     let order = lines.indices.sorted { lines[$0].image.width < lines[$1].image.width }
@@ -351,13 +351,13 @@ public func evaluate(_ model: OCRModel, lines: [PreparedLine], batchSize: Int, b
 
 /// Greedy (or beam) decoding of normalized line images, batched: each line's characters.
 public func recognizeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1, allowed: Set<Int>? = nil,
-                           spelling: (model: SpellingModel, weight: Float)? = nil) -> [[DecodedCharacter]] {
+                           spelling: WeightedSpelling? = nil) -> [[DecodedCharacter]] {
     decodeBatch(model, images: images, beamWidth: beamWidth, allowed: allowed, spelling: spelling).map(\.characters)
 }
 
 /// As ``recognizeBatch``, with each line's number of network time steps (for mapping steps to columns).
 func decodeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1, allowed: Set<Int>? = nil,
-                 spelling: (model: SpellingModel, weight: Float)? = nil) -> [(characters: [DecodedCharacter], steps: Int)] {
+                 spelling: WeightedSpelling? = nil) -> [(characters: [DecodedCharacter], steps: Int)] {
     if images.isEmpty { return [] }
     let minimum = model.architecture.minimumWidth
     let (input, width, widths) = Trainer.pack(images, height: model.preprocessing.height, minimumWidth: minimum)

@@ -33,7 +33,9 @@ enum EvalCommand: Command {
         guard format == "text" || format == "json" else { throw UsageError("--format must be text or json") }
         let beam = try a.int("--beam", default: Recognizer.defaultBeamWidth, range: 1...1000), top = try a.int("--top", default: 10, range: 0...10_000)
         Parallelism.threads = try a.int("--threads", default: Parallelism.threads, range: 1...256)
+        let spellingOptions = try SpellingOptions(a, modelPath: modelPath)
         let model = try OCRModel.load(contentsOf: modelPath)
+        let spelling = try spellingOptions.load(beamWidth: beam)
         let samples = try LineDataset.load(a.positionals)
         // Lines with characters the model cannot output still count: their reference keeps them.
         let prep = LinePreparation(preprocessing: model.preprocessing, charset: model.charset, skipsUnknown: true)
@@ -47,7 +49,6 @@ enum EvalCommand: Command {
             }
         }
         let start = monotonicSeconds()
-        let spelling = try SpellingOptions(a, modelPath: modelPath).load()
         let (rates, predictions) = evaluate(model, lines: lines, batchSize: 16, beamWidth: beam, spelling: spelling)
         let seconds = monotonicSeconds() - start
         var confusions = [String: Int]()

@@ -69,7 +69,7 @@ enum RecognizeCommand: Command {
         let spelling = try SpellingOptions(a, modelPath: modelPath)
         let recognizer = Recognizer(model: try OCRModel.load(contentsOf: modelPath), beamWidth: beam,
                                     allowedCharacters: a.string("--allow").map { Set($0) },
-                                    splitsLines: !a.has("--single-line"), spelling: try spelling.load())
+                                    splitsLines: !a.has("--single-line"), spelling: try spelling.load(beamWidth: beam))
         let failures = BatchRun(inputs: inputs, recognizer: recognizer, jobs: jobs, format: format).run()
         if let overlay = a.string("--overlay"), failures == 0 {
             let image = try ImageDecoder().decodeGray(contentsOf: inputs[0])

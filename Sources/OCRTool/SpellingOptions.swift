@@ -1,4 +1,3 @@
-import Foundation
 import OCR
 
 /// The `--words` and `--spelling-weight` options of `recognize` and `eval`: the word list whose
@@ -16,7 +15,7 @@ struct SpellingOptions {
     let wordsPath: String?
     let weight: Float
 
-    init(_ a: Arguments, modelPath: String?) throws(UsageError) {
+    init(_ a: Arguments, modelPath: String) throws(UsageError) {
         if let text = a.string("--spelling-weight") {
             guard let value = Float(text), value >= 0, value <= 100 else {
                 throw UsageError("--spelling-weight must be a number in 0...100, got '\(text)'")
@@ -25,19 +24,13 @@ struct SpellingOptions {
         } else {
             weight = Recognizer.defaultSpellingWeight
         }
-        if let path = a.string("--words") {
-            wordsPath = path
-        } else if let model = modelPath ?? ModelLocation.shippedModel() {
-            let beside = ModelLocation.wordList(forModel: model)
-            wordsPath = FileManager.default.fileExists(atPath: beside) ? beside : nil
-        } else {
-            wordsPath = nil
-        }
+        wordsPath = a.string("--words") ?? ModelLocation.existingWordList(forModel: modelPath)
     }
 
-    /// The spelling model and its weight, or nil when there is no word list or the weight is 0.
-    func load() throws(SpellingModelError) -> (model: SpellingModel, weight: Float)? {
-        guard let wordsPath, weight > 0 else { return nil }
+    /// The spelling model and its weight, or nil when there is no word list, the weight is 0 or
+    /// decoding is greedy (`beamWidth` 1, which never uses it).
+    func load(beamWidth: Int) throws(SpellingModelError) -> WeightedSpelling? {
+        guard let wordsPath, weight > 0, beamWidth > 1 else { return nil }
         return (try SpellingModel(contentsOf: wordsPath), weight)
     }
 }
