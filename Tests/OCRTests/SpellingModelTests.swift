@@ -62,7 +62,7 @@ import Testing
         let rows = probs.count / 4
         #expect(rows == 3)
         let spelling = SpellingModel(words: Self.words)
-        func read(_ s: (model: SpellingModel, weight: Float)?) -> String {
+        func read(_ s: WeightedSpelling?) -> String {
             String(CTCDecoder.beamSearch(probs, classes: 4, charset: charset, beamWidth: 4, spelling: s).map(\.character))
         }
         #expect(String(CTCDecoder.greedy(probs, classes: 4, charset: charset).map(\.character)) == "ot")
