@@ -23,6 +23,15 @@ extension GrayImage {
         return GrayImage(width: outWidth, height: outHeight, pixels: out)
     }
 
+    /// Images of one width, the first on top.
+    ///
+    /// Shapes: [w x h_i] -> w x sum(h_i).
+    public static func stacked(_ images: [GrayImage]) -> GrayImage {
+        let width = images.first?.width ?? 0
+        precondition(images.allSatisfy { $0.width == width }, "stacked images must have one width")
+        return GrayImage(width: width, height: images.reduce(0) { $0 + $1.height }, pixels: images.flatMap(\.pixels))
+    }
+
     /// Every pixel v replaced by 255 - v.
     public func inverted() -> GrayImage {
         GrayImage(width: width, height: height, pixels: pixels.map { 255 - $0 })

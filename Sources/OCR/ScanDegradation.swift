@@ -6,21 +6,27 @@ import NeuralEngine
 /// ``Augmentation``'s distortions: slight rotation, lost resolution, binarization with speckles,
 /// and JPEG compression. Each step is a pure function of its input and the random numbers drawn.
 public struct ScanDegradation: Sendable {
-    public init() {}
+    /// Share of the lines binarized (0-1; the default 0.25). Another 15% get JPEG artifacts.
+    public var binarizedShare: Float
+
+    public init(binarizedShare: Float = 0.25) {
+        precondition(binarizedShare >= 0 && binarizedShare <= 1, "binarizedShare must be in 0...1")
+        self.binarizedShare = binarizedShare
+    }
 
     /// Random steps: rotation (30%, up to ±1.2°), Augmentation, lost resolution (30%, to 45-85%
-    /// of the size and back), then either binarization (25%, with speckles half the time) or
-    /// JPEG artifacts (20% of the rest, quality 15-70).
+    /// of the size and back), then either binarization (`binarizedShare`, with speckles half the
+    /// time) or JPEG artifacts (15% of all lines, quality 15-70).
     public func apply(_ image: GrayImage, rng: inout SplitMix64) -> GrayImage {
         var out = image
         if rng.nextFloat() < 0.3 { out = rotated(out, degrees: (rng.nextFloat() - 0.5) * 2.4) }
         out = Augmentation().apply(out, rng: &rng)
         if rng.nextFloat() < 0.3 { out = lowResolution(out, factor: 0.45 + 0.4 * rng.nextFloat()) }
         let finish = rng.nextFloat()
-        if finish < 0.25 {
+        if finish < binarizedShare {
             out = out.binarized(threshold: out.otsuThreshold())
             if rng.nextFloat() < 0.5 { out = speckled(out, density: 0.002 * rng.nextFloat(), rng: &rng) }
-        } else if finish < 0.4 {
+        } else if finish < binarizedShare + 0.15 {
             let quality = 15 + Int(rng.next() % 56)
             if let bytes = try? JPEGEncoder.encode(out, quality: quality),
                let decoded = try? ImageDecoder().decodeGray(bytes) {

@@ -10,6 +10,12 @@ public final class SyntheticLines {
     public let seed: UInt64
     /// Degrade the rendered lines like a print and scan (blur, noise, contrast, shear, ink).
     public var degrades = true
+    /// The print-and-scan degradations applied when `degrades` is set.
+    public var degradation = ScanDegradation()
+    /// Share of the lines (0-1) that keep cut-off parts of the lines above and below them, as
+    /// lines cut from a page with tight leading do. At 0, the default, no random numbers are
+    /// drawn for it, so a seed gives the same lines as before the option existed.
+    public var neighborShare: Float = 0
 
     public init(fontPaths: [String], text: SyntheticText, seed: UInt64) {
         precondition(!fontPaths.isEmpty, "no fonts")
@@ -60,7 +66,8 @@ public final class SyntheticLines {
     }
 
     /// Line `index`: its image (dark on light) and text. The font's size is 14-44 px; half the
-    /// lines keep the font's full line height, half are cropped to the ink with a random margin.
+    /// lines keep the font's full line height, half are cropped to the ink with a random margin;
+    /// `neighborShare` of them keep parts of the lines above and below.
     /// Throws if the chosen font cannot render the text (the caller skips that line).
     public func line(_ index: Int) throws(FontError) -> (GrayImage, String) {
         var rng = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(index))
@@ -74,8 +81,38 @@ public final class SyntheticLines {
             let top = max(0, ink.lowerBound - margin(&rng)), bottom = min(image.height, ink.upperBound + margin(&rng))
             image = image.cropped(x: 0, y: top, width: image.width, height: bottom - top)
         }
-        if degrades { image = ScanDegradation().apply(image, rng: &rng) }
+        if neighborShare > 0 && rng.nextFloat() < neighborShare {
+            image = withNeighbors(image, renderer: renderer, size: size, rng: &rng)
+        }
+        if degrades { image = degradation.apply(image, rng: &rng) }
         return (image, content)
+    }
+
+    /// `image` below the bottom of another line, above the top of another, or both: each part cut
+    /// 1 px to a quarter of the font size into that line's ink, 0 to size/6 px away, shifted sideways
+    /// by up to 1/8 of the width. A neighbor the font cannot render is left out.
+    func withNeighbors(_ image: GrayImage, renderer: FontRenderer, size: Int, rng: inout SplitMix64) -> GrayImage {
+        let above = rng.nextFloat() < 0.7
+        let below = !above || rng.nextFloat() < 0.7
+        func neighbor(isAbove: Bool, rng: inout SplitMix64) -> GrayImage? {
+            let content = text.line(rng: &rng)
+            let depth = 1 + Int(rng.next() % UInt64(max(1, size / 4)))
+            let gap = Int(rng.next() % UInt64(size / 6 + 1))
+            let shift = Int(rng.next() % UInt64(image.width / 4 + 1)) - image.width / 8
+            guard let other = try? renderer.render(content, margin: 0), let ink = other.inkRows() else { return nil }
+            let rows = min(depth, ink.count)
+            let part = other.cropped(x: 0, y: isAbove ? ink.upperBound - rows : ink.lowerBound, width: other.width, height: rows)
+            var out = GrayImage(width: image.width, height: rows + gap, value: 255)
+            for y in 0..<rows {
+                for x in 0..<image.width where x + shift >= 0 && x + shift < part.width {
+                    out[x, isAbove ? y : y + gap] = part[x + shift, y]
+                }
+            }
+            return out
+        }
+        let top = above ? neighbor(isAbove: true, rng: &rng) : nil
+        let bottom = below ? neighbor(isAbove: false, rng: &rng) : nil
+        return GrayImage.stacked([top, image, bottom].compactMap { $0 })
     }
 }
 

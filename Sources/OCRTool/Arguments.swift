@@ -63,6 +63,15 @@ struct Arguments {
         }
         return value
     }
+
+    /// A share: a number in 0...1.
+    func fraction(_ name: String, default fallback: Float) throws(UsageError) -> Float {
+        guard let text = string(name) else { return fallback }
+        guard let value = Float(text), value >= 0, value <= 1 else {
+            throw UsageError("\(name) must be a number in 0...1, got '\(text)'")
+        }
+        return value
+    }
 }
 
 /// One `ocr` subcommand.

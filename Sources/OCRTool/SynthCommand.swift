@@ -23,12 +23,16 @@ enum SynthCommand: Command {
           --seed <n>              Seed (default 1).
           --start <n>             Index of the first line (default 0), to add to an existing set.
           --no-degrade            Clean renderings, without print-and-scan distortions.
+          --binarized <share>     Share of the lines binarized, 0-1 (default 0.25).
+          --neighbors <share>     Share of the lines that keep cut-off parts of the lines above and
+                                  below them, 0-1 (default 0).
           --threads <n>           Threads (default: the number of cores).
           -h, --help              Show this help.
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--out", "--count", "--fonts", "--text", "--seed", "--start", "--threads", "--max-chars"],
+        let a = try Arguments(args, valued: ["--out", "--count", "--fonts", "--text", "--seed", "--start", "--threads", "--max-chars",
+                                       "--binarized", "--neighbors"],
                               switches: ["--no-degrade", "--running-text"])
         if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
         guard let out = a.string("--out") else { throw UsageError("--out is required") }
@@ -44,6 +48,8 @@ enum SynthCommand: Command {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let generator = SyntheticLines(fontPaths: fonts, text: text, seed: seed)
         generator.degrades = !a.has("--no-degrade")
+        generator.degradation = ScanDegradation(binarizedShare: try a.fraction("--binarized", default: 0.25))
+        generator.neighborShare = try a.fraction("--neighbors", default: 0)
         var failures = [String?](repeating: nil, count: count)
         failures.withUnsafeMutableBufferPointer { failed in
             Parallelism.forEachItem(count) { i in

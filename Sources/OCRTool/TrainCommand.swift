@@ -30,6 +30,9 @@ enum TrainCommand: Command {
           --synth-val-fonts <p>   Without --val, validate on lines rendered from these fonts
                                   (default: the training fonts) with another seed.
           --synth-val-count <n>   How many such validation lines (default 300).
+          --synth-binarized <s>   Share of the rendered training lines binarized (default 0.25).
+          --synth-neighbors <s>   Share of them that keep cut-off parts of the lines above and
+                                  below (default 0). Validation lines keep the defaults.
           --out <model>           Where the best model is written (.safetensors).
           --arch <arch>           small, paper, or a spec such as "H32 C16k3p1 B R M2x2 L64 F0"
                                   (the last F becomes the charset size). Default: small.
@@ -55,7 +58,8 @@ enum TrainCommand: Command {
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--train", "--val", "--val-fraction", "--synth-fonts", "--synth-text", "--synth-val-fonts", "--synth-val-count", "--out", "--arch", "--init", "--resume",
+        let a = try Arguments(args, valued: ["--train", "--val", "--val-fraction", "--synth-fonts", "--synth-text", "--synth-val-fonts", "--synth-val-count",
+                                             "--synth-binarized", "--synth-neighbors", "--out", "--arch", "--init", "--resume",
                                              "--checkpoint", "--keep-checkpoints", "--charset", "--steps", "--batch", "--lr", "--warmup", "--schedule", "--plateau-patience",
                                              "--validate-every", "--patience", "--seed", "--threads"],
                               switches: ["--skip-unknown", "--no-augment"])
@@ -67,8 +71,11 @@ enum TrainCommand: Command {
             guard !fonts.isEmpty else { throw UsageError("no font files in --synth-fonts") }
             guard sources.isEmpty else { throw UsageError("--train and --synth-fonts exclude each other (for now)") }
             let text = try a.string("--synth-text").map { try SyntheticText(corpusFile: $0) } ?? SyntheticText(words: [])
-            synthetic = SyntheticLines(fontPaths: fonts, text: text,
+            let lines = SyntheticLines(fontPaths: fonts, text: text,
                                        seed: UInt64(try a.int("--seed", default: 1, range: 0...Int.max)))
+            lines.degradation = ScanDegradation(binarizedShare: try a.fraction("--synth-binarized", default: 0.25))
+            lines.neighborShare = try a.fraction("--synth-neighbors", default: 0)
+            synthetic = lines
         }
         guard !sources.isEmpty || synthetic != nil else { throw UsageError("--train (or --synth-fonts) is required") }
         guard let out = a.string("--out") else { throw UsageError("--out is required") }

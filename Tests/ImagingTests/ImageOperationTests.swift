@@ -43,6 +43,13 @@ import Testing
         #expect(out.pixels == [255, 255, 255, 255, 255, 7])
     }
 
+    @Test func stackPutsTheFirstOnTop() {
+        let a = GrayImage(width: 2, height: 1, pixels: [1, 2]), b = GrayImage(width: 2, height: 2, pixels: [3, 4, 5, 6])
+        let stack = GrayImage.stacked([a, b])
+        #expect(stack.width == 2 && stack.height == 3 && stack.pixels == [1, 2, 3, 4, 5, 6])
+        #expect(GrayImage.stacked([b, a]).pixels == [3, 4, 5, 6, 1, 2])
+    }
+
     @Test func otsuSplitsTwoLevels() {
         let pixels = [UInt8](repeating: 40, count: 30) + [UInt8](repeating: 210, count: 70)
         let image = GrayImage(width: 10, height: 10, pixels: pixels)

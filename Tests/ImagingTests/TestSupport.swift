@@ -10,9 +10,17 @@ func fixtureBytes(_ name: String) throws -> [UInt8] {
     [UInt8](try Data(contentsOf: URL(fileURLWithPath: fixture(name))))
 }
 
-/// A new empty directory under the system's temporary directory.
-func temporaryDirectory() throws -> String {
+/// This test process's scratch folder under the system's temporary directory; it and everything
+/// the tests wrote in it are removed when the process exits.
+let testScratchFolder: String = {
     let path = NSTemporaryDirectory() + "ocr-tests-" + UUID().uuidString
+    atexit { try? FileManager.default.removeItem(atPath: testScratchFolder) }
+    return path
+}()
+
+/// A new empty directory in the test process's scratch folder.
+func temporaryDirectory() throws -> String {
+    let path = testScratchFolder + "/" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }

@@ -56,6 +56,29 @@ import Testing
         #expect(off.status == 0, "\(off.stderr)")
     }
 
+    @Test func synthWritesLabeledLines() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent
+        let fonts = SyntheticLinesTests.fontDirectory
+        let run = try ocr(["synth", "--out", dir + "/a", "--count", "5", "--fonts", fonts, "--binarized", "1", "--neighbors", "0.5"])
+        #expect(run.status == 0 && run.stdout.contains("wrote 5 lines"), "\(run.stderr)")
+        for i in 0..<5 {
+            let stem = dir + "/a/" + String(format: "%08d", i)
+            let image = try ImageDecoder().decodeGray(contentsOf: stem + ".png")
+            #expect(image.pixels.allSatisfy { $0 == 0 || $0 == 255 }, "\(stem).png is not binarized")
+            #expect(!(try String(contentsOfFile: stem + ".gt.txt", encoding: .utf8)).isEmpty)
+        }
+        // The documented defaults are the defaults.
+        _ = try ocr(["synth", "--out", dir + "/b", "--count", "3", "--fonts", fonts, "--seed", "7"])
+        _ = try ocr(["synth", "--out", dir + "/c", "--count", "3", "--fonts", fonts, "--seed", "7", "--binarized", "0.25", "--neighbors", "0"])
+        for i in 0..<3 {
+            let name = String(format: "/%08d.png", i)
+            #expect(FileManager.default.contentsEqual(atPath: dir + "/b" + name, andPath: dir + "/c" + name))
+        }
+        let bad = try ocr(["synth", "--out", dir + "/d", "--count", "3", "--fonts", fonts, "--neighbors", "1.5"])
+        #expect(bad.status == 64 && bad.stderr.contains("--neighbors must be a number in 0...1, got '1.5'"), "\(bad.stderr)")
+    }
+
     /// A fresh folder of the bitmap-font lines with their ground truth.
     func labeledFolder() throws -> String {
         let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent

@@ -3,8 +3,17 @@ import Testing
 @testable import NeuralEngine
 @testable import OCR
 
+/// This test process's scratch folder under the system's temporary directory; it and everything
+/// the tests wrote in it are removed when the process exits.
+let testScratchFolder: String = {
+    let path = NSTemporaryDirectory() + "ocr-tests-" + UUID().uuidString
+    atexit { try? FileManager.default.removeItem(atPath: testScratchFolder) }
+    return path
+}()
+
+/// `name` in a new empty directory of the test process's scratch folder.
 func temporaryPath(_ name: String) throws -> String {
-    let dir = NSTemporaryDirectory() + "ocr-tests-" + UUID().uuidString
+    let dir = testScratchFolder + "/" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir + "/" + name
 }

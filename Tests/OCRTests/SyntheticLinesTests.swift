@@ -91,6 +91,45 @@ import Testing
         }
     }
 
+    /// `binarizedShare` of the degraded lines come out as pure black and white.
+    @Test func binarizedShareSetsHowManyLinesAreTwoLevel() {
+        var image = GrayImage(width: 80, height: 20, value: 255)
+        for y in 6..<14 { for x in 10..<70 where x % 7 != 0 { image[x, y] = 20 } }
+        func twoLevelCount(_ share: Float) -> Int {
+            let degradation = ScanDegradation(binarizedShare: share)
+            return (0..<200).filter { seed in
+                var rng = SplitMix64(seed: UInt64(seed))
+                return degradation.apply(image, rng: &rng).pixels.allSatisfy { $0 == 0 || $0 == 255 }
+            }.count
+        }
+        #expect(twoLevelCount(0) == 0)
+        #expect(twoLevelCount(1) == 200)
+        let quarter = twoLevelCount(0.25)
+        #expect(quarter > 30 && quarter < 70, "\(quarter) of 200")
+    }
+
+    /// Lines as cut from a page: the same text and the same line, with rows of other lines above
+    /// or below it; at share 0 the lines are as they were.
+    @Test func neighborsAddRowsOfOtherLines() throws {
+        let fonts = try SyntheticLines.fonts(in: [Self.fontDirectory])
+        let plain = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: ["alpha", "beta"]), seed: 5)
+        let cut = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: ["alpha", "beta"]), seed: 5)
+        plain.degrades = false
+        cut.degrades = false
+        cut.neighborShare = 1
+        var moreInk = 0
+        for i in 0..<12 {
+            let (line, text) = try plain.line(i), (withNeighbors, sameText) = try cut.line(i)
+            #expect(text == sameText && withNeighbors.width == line.width)
+            #expect(withNeighbors.height > line.height, "line \(i)")
+            let bands = 0...max(0, withNeighbors.height - line.height)
+            #expect(bands.contains { withNeighbors.cropped(x: 0, y: $0, width: line.width, height: line.height) == line })
+            func ink(_ image: GrayImage) -> Int { image.pixels.filter { $0 < 128 }.count }
+            if ink(withNeighbors) > ink(line) { moreInk += 1 }
+        }
+        #expect(moreInk >= 10)
+    }
+
     @Test func generatedTextCoversPrintableASCII() {
         var rng = SplitMix64(seed: 1)
         let generator = SyntheticText(words: ["word", "Text", "line"])
