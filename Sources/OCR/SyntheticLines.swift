@@ -16,6 +16,10 @@ public final class SyntheticLines {
     /// lines cut from a page with tight leading do. At 0, the default, no random numbers are
     /// drawn for it, so a seed gives the same lines as before the option existed.
     public var neighborShare: Float = 0
+    /// The font sizes drawn from, in pixels (default 14-44).
+    public var pixelSizes: ClosedRange<Int> = 14...44 {
+        didSet { precondition(pixelSizes.lowerBound >= 4, "font sizes start at 4 px") }
+    }
 
     public init(fontPaths: [String], text: SyntheticText, seed: UInt64) {
         precondition(!fontPaths.isEmpty, "no fonts")
@@ -65,14 +69,14 @@ public final class SyntheticLines {
         return fonts
     }
 
-    /// Line `index`: its image (dark on light) and text. The font's size is 14-44 px; half the
-    /// lines keep the font's full line height, half are cropped to the ink with a random margin;
-    /// `neighborShare` of them keep parts of the lines above and below.
+    /// Line `index`: its image (dark on light) and text. The font's size is in `pixelSizes`;
+    /// half the lines keep the font's full line height, half are cropped to the ink with a random
+    /// margin; `neighborShare` of them keep parts of the lines above and below.
     /// Throws if the chosen font cannot render the text (the caller skips that line).
     public func line(_ index: Int) throws(FontError) -> (GrayImage, String) {
         var rng = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(index))
         let font = fontPaths[Int(rng.next() % UInt64(fontPaths.count))]
-        let size = 14 + Int(rng.next() % 31)
+        let size = pixelSizes.lowerBound + Int(rng.next() % UInt64(pixelSizes.count))
         let content = text.line(rng: &rng)
         let renderer = try FontRenderer(path: font, pixelSize: size)
         var image = try renderer.render(content, margin: 2 + Int(rng.next() % 6))
@@ -88,9 +92,9 @@ public final class SyntheticLines {
         return (image, content)
     }
 
-    /// `image` below the bottom of another line, above the top of another, or both: each part cut
-    /// 1 px to a quarter of the font size into that line's ink, 0 to size/6 px away, shifted sideways
-    /// by up to 1/8 of the width. A neighbor the font cannot render is left out.
+    /// `image` below the bottom of another line, above the top of another, or both: each part
+    /// cut 1 px to a quarter of the font size into that line's ink, 0 to size/6 px away, shifted
+    /// sideways by up to 1/8 of the width. A neighbor the font cannot render is left out.
     func withNeighbors(_ image: GrayImage, renderer: FontRenderer, size: Int, rng: inout SplitMix64) -> GrayImage {
         let above = rng.nextFloat() < 0.7
         let below = !above || rng.nextFloat() < 0.7

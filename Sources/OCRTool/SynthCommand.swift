@@ -23,6 +23,7 @@ enum SynthCommand: Command {
           --seed <n>              Seed (default 1).
           --start <n>             Index of the first line (default 0), to add to an existing set.
           --no-degrade            Clean renderings, without print-and-scan distortions.
+          --sizes <min-max>       Font sizes in pixels (default 14-44).
           --binarized <share>     Share of the lines binarized, 0-1 (default 0.25).
           --neighbors <share>     Share of the lines that keep cut-off parts of the lines above and
                                   below them, 0-1 (default 0).
@@ -32,7 +33,7 @@ enum SynthCommand: Command {
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, valued: ["--out", "--count", "--fonts", "--text", "--seed", "--start", "--threads", "--max-chars",
-                                       "--binarized", "--neighbors"],
+                                       "--binarized", "--neighbors", "--sizes"],
                               switches: ["--no-degrade", "--running-text"])
         if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
         guard let out = a.string("--out") else { throw UsageError("--out is required") }
@@ -50,6 +51,13 @@ enum SynthCommand: Command {
         generator.degrades = !a.has("--no-degrade")
         generator.degradation = ScanDegradation(binarizedShare: try a.fraction("--binarized", default: 0.25))
         generator.neighborShare = try a.fraction("--neighbors", default: 0)
+        if let sizes = a.string("--sizes") {
+            let bounds = sizes.split(separator: "-").compactMap { Int($0) }
+            guard bounds.count == 2, bounds[0] >= 4, bounds[0] <= bounds[1], bounds[1] <= 1000 else {
+                throw UsageError("--sizes must be MIN-MAX pixels with 4 <= MIN <= MAX <= 1000, got '\(sizes)'")
+            }
+            generator.pixelSizes = bounds[0]...bounds[1]
+        }
         var failures = [String?](repeating: nil, count: count)
         failures.withUnsafeMutableBufferPointer { failed in
             Parallelism.forEachItem(count) { i in

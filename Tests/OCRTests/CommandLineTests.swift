@@ -70,13 +70,16 @@ import Testing
         }
         // The documented defaults are the defaults.
         _ = try ocr(["synth", "--out", dir + "/b", "--count", "3", "--fonts", fonts, "--seed", "7"])
-        _ = try ocr(["synth", "--out", dir + "/c", "--count", "3", "--fonts", fonts, "--seed", "7", "--binarized", "0.25", "--neighbors", "0"])
+        _ = try ocr(["synth", "--out", dir + "/c", "--count", "3", "--fonts", fonts, "--seed", "7", "--binarized", "0.25", "--neighbors", "0",
+                   "--sizes", "14-44"])
         for i in 0..<3 {
             let name = String(format: "/%08d.png", i)
             #expect(FileManager.default.contentsEqual(atPath: dir + "/b" + name, andPath: dir + "/c" + name))
         }
         let bad = try ocr(["synth", "--out", dir + "/d", "--count", "3", "--fonts", fonts, "--neighbors", "1.5"])
         #expect(bad.status == 64 && bad.stderr.contains("--neighbors must be a number in 0...1, got '1.5'"), "\(bad.stderr)")
+        let sizes = try ocr(["synth", "--out", dir + "/d", "--count", "3", "--fonts", fonts, "--sizes", "30-20"])
+        #expect(sizes.status == 64 && sizes.stderr.contains("--sizes must be MIN-MAX pixels"), "\(sizes.stderr)")
     }
 
     /// A fresh folder of the bitmap-font lines with their ground truth.
