@@ -6,7 +6,8 @@ import NeuralEngine
 /// ``Augmentation``'s distortions: slight rotation, lost resolution, binarization with speckles,
 /// and JPEG compression. Each step is a pure function of its input and the random numbers drawn.
 public struct ScanDegradation: Sendable {
-    /// Share of the lines binarized (0-1; the default 0.25). Another 15% get JPEG artifacts.
+    /// Share of the lines binarized (0-1; the default 0.25). Another 15% (what is left, above
+    /// 0.85) get JPEG artifacts.
     public var binarizedShare: Float
 
     public init(binarizedShare: Float = 0.25) {
@@ -16,7 +17,7 @@ public struct ScanDegradation: Sendable {
 
     /// Random steps: rotation (30%, up to ±1.2°), Augmentation, lost resolution (30%, to 45-85%
     /// of the size and back), then either binarization (`binarizedShare`, with speckles half the
-    /// time) or JPEG artifacts (15% of all lines, quality 15-70).
+    /// time) or JPEG artifacts (15% of all lines at most, quality 15-70).
     public func apply(_ image: GrayImage, rng: inout SplitMix64) -> GrayImage {
         var out = image
         if rng.nextFloat() < 0.3 { out = rotated(out, degrees: (rng.nextFloat() - 0.5) * 2.4) }
