@@ -17,7 +17,7 @@ enum EvalCommand: Command {
         OPTIONS:
           --model <model>         The model (.safetensors).
           --format <format>       text (default) or json.
-          --beam <n>              Prefix beam search width (default 4; 1 is greedy decoding).
+          --beam <n>              Prefix beam search width (default \(Recognizer.defaultBeamWidth); 1 is greedy decoding).
         \(SpellingOptions.help)
           --top <n>               Confusions and worst lines to list (default 10).
           --threads <n>           Threads (default: the number of cores).

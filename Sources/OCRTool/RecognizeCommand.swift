@@ -29,7 +29,7 @@ enum RecognizeCommand: Command {
           --threads <n>           Kernel threads per job (default 1; all cores for a single image).
           --shard <i>/<n>         Recognize only share i of n (1 <= i <= n) of the inputs: every
                                   n-th input starting with the i-th, for job arrays.
-          --beam <n>              Prefix beam search width (default 4; 1 is greedy decoding).
+          --beam <n>              Prefix beam search width (default \(Recognizer.defaultBeamWidth); 1 is greedy decoding).
         \(SpellingOptions.help)
           --allow <chars>         Read only these characters (e.g. "0123456789.-").
           --single-line           Never split an image into lines.
