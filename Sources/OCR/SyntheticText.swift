@@ -11,11 +11,19 @@ public struct SyntheticText: Sendable {
     /// Lines are runs of consecutive corpus words (running text) instead of words drawn at
     /// random mixed with generated material.
     public var running: Bool
+    /// Share of the corpus words (0-1) given a form of running prose: a hyphenated compound
+    /// ("royalty-free", "conflict-of-law"), a contraction or possessive ("don't", "authors'"),
+    /// an and/or pair, a word broken at the line end ("transmis-"), an abbreviation ("e.g."), a
+    /// section number or list mark ("1.4.", "c)") or a web address. Word lists alone never put a
+    /// mark between two letters. At 0, the default, no random numbers are drawn for it, so a
+    /// seed gives the same lines as before the option existed.
+    public var proseShare: Float = 0
 
-    public init(words: [String], maxLength: Int = 48, running: Bool = false) {
+    public init(words: [String], maxLength: Int = 48, running: Bool = false, proseShare: Float = 0) {
         self.words = words.filter { !$0.isEmpty }
         self.maxLength = maxLength
         self.running = running && !self.words.isEmpty
+        self.proseShare = proseShare
     }
 
     /// The printable-ASCII words of a corpus file (split on white space; other words are left out).
@@ -73,6 +81,7 @@ public struct SyntheticText: Sendable {
             let casing = rng.nextFloat()
             if casing < 0.15 { word = word.prefix(1).uppercased() + word.dropFirst() }
             else if casing < 0.2 { word = word.uppercased() }
+            if proseShare > 0 && rng.nextFloat() < proseShare { word = proseForm(of: word, rng: &rng) }
             let after = rng.nextFloat()
             if after < 0.12 { word += String(pick(Self.sentenceMarks)) }
             else if after < 0.16 { word = "(" + word + ")" }
@@ -93,6 +102,48 @@ public struct SyntheticText: Sendable {
             // A rule or separator: a run of one mark, as documents and license texts draw them.
             return String(repeating: pick(Self.ruleMarks), count: 3 + Int(rng.next() % 38))
         default: return pick(["&", "#" + number(3), "<" + number(2) + ">", "[" + number(1) + "]", "{x}", "a_b", "x^2", "~", "|", "\\n", "`"])
+        }
+    }
+
+    static let contractions = ["'s", "'s", "n't", "'re", "'ll", "'ve", "'d", "'m", "'"]
+    static let abbreviations = ["e.g.", "i.e.", "etc.", "U.S.", "a.m.", "p.m.", "Dr.", "Mr.", "Mrs.", "No.", "vs.",
+                                "pp.", "Vol.", "Fig.", "Inc.", "Ltd.", "Co.", "St.", "cf.", "et al."]
+    static let smallWords = ["of", "in", "to", "the", "and", "a", "by", "for", "on", "up"]
+
+    /// `word` in one of the forms of running prose that a word list lacks (see `proseShare`).
+    func proseForm(of word: String, rng: inout SplitMix64) -> String {
+        func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
+        // A second word cased like the first: "ROYALTY-FREE", "Royalty-free", "royalty-free".
+        let shouts = word.count > 1 && word == word.uppercased()
+        func partner() -> String {
+            let other = words.isEmpty ? "free" : pick(words)
+            return shouts ? other.uppercased() : other.lowercased()
+        }
+        func number() -> String { String(1 + Int(rng.next() % 19)) }
+        let roll = rng.nextFloat()
+        switch roll {
+        case ..<0.32: return word + "-" + partner()
+        case ..<0.40: return word + "-" + pick(Self.smallWords) + "-" + partner()
+        case ..<0.60:
+            let ending = pick(Self.contractions)
+            let possessive = ending == "'" && !word.lowercased().hasSuffix("s") ? "s'" : ending
+            return word + (shouts ? possessive.uppercased() : possessive)
+        case ..<0.67: return word + "/" + partner()
+        case ..<0.77:
+            // Broken at the end of a line: at least two letters on each side of the break.
+            guard word.count >= 4 else { return word + "-" + partner() }
+            return String(word.prefix(2 + Int(rng.next() % UInt64(word.count - 3)))) + "-"
+        case ..<0.86: return pick(Self.abbreviations)
+        case ..<0.94:
+            switch rng.next() % 4 {
+            case 0: return number() + "." + number() + "."
+            case 1: return number() + "." + number() + "." + number()
+            case 2: return String(pick(Self.lowercase)) + ")"
+            default: return "(" + pick(["a", "b", "c", "d", "i", "ii", "iii", "iv", "v", number()]) + ")"
+            }
+        default:
+            let host = (words.isEmpty ? "example" : pick(words)).lowercased() + "." + pick(["com", "org", "net", "io", "gov"])
+            return pick(["https://", "http://", "www.", ""]) + host + pick(["", "/", "/" + partner().lowercased()])
         }
     }
 }

@@ -27,13 +27,17 @@ enum SynthCommand: Command {
           --binarized <share>     Share of the lines binarized, 0-1 (default 0.25).
           --neighbors <share>     Share of the lines that keep cut-off parts of the lines above and
                                   below them, 0-1 (default 0).
+          --prose <share>         Share of the corpus words in forms of running prose, 0-1: hyphenated
+                                  compounds, contractions and possessives, and/or pairs, words
+                                  broken at the line end, abbreviations, section numbers, list
+                                  marks, web addresses (default 0; not with --running-text).
           --threads <n>           Threads (default: the number of cores).
           -h, --help              Show this help.
         """
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, valued: ["--out", "--count", "--fonts", "--text", "--seed", "--start", "--threads", "--max-chars",
-                                       "--binarized", "--neighbors", "--sizes"],
+                                       "--binarized", "--neighbors", "--prose", "--sizes"],
                               switches: ["--no-degrade", "--running-text"])
         if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
         guard let out = a.string("--out") else { throw UsageError("--out is required") }
@@ -44,8 +48,9 @@ enum SynthCommand: Command {
         let fonts = try SyntheticLines.fonts(in: a.strings("--fonts"))
         guard !fonts.isEmpty else { throw UsageError("no font files found in --fonts \(a.strings("--fonts").joined(separator: " "))") }
         let maxChars = try a.int("--max-chars", default: 48, range: 9...1000)
-        let text = try a.string("--text").map { try SyntheticText(corpusFile: $0, maxLength: maxChars, running: a.has("--running-text")) }
+        var text = try a.string("--text").map { try SyntheticText(corpusFile: $0, maxLength: maxChars, running: a.has("--running-text")) }
             ?? SyntheticText(words: [], maxLength: maxChars)
+        text.proseShare = try a.fraction("--prose", default: 0)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let generator = SyntheticLines(fontPaths: fonts, text: text, seed: seed)
         generator.degrades = !a.has("--no-degrade")

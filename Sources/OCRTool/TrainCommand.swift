@@ -32,7 +32,11 @@ enum TrainCommand: Command {
           --synth-val-count <n>   How many such validation lines (default 300).
           --synth-binarized <s>   Share of the rendered training lines binarized (default 0.25).
           --synth-neighbors <s>   Share of them that keep cut-off parts of the lines above and
-                                  below (default 0). Validation lines keep the defaults.
+                                  below (default 0).
+          --synth-prose <s>       Share of their corpus words in forms of running prose: hyphenated
+                                  compounds, contractions, and/or pairs, words broken at the line
+                                  end, abbreviations, section numbers, web addresses (default 0).
+                                  Validation lines keep the defaults of these three.
           --out <model>           Where the best model is written (.safetensors).
           --arch <arch>           small, paper, or a spec such as "H32 C16k3p1 B R M2x2 L64 F0"
                                   (the last F becomes the charset size). Default: small.
@@ -59,7 +63,7 @@ enum TrainCommand: Command {
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, valued: ["--train", "--val", "--val-fraction", "--synth-fonts", "--synth-text", "--synth-val-fonts", "--synth-val-count",
-                                             "--synth-binarized", "--synth-neighbors", "--out", "--arch", "--init", "--resume",
+                                             "--synth-binarized", "--synth-neighbors", "--synth-prose", "--out", "--arch", "--init", "--resume",
                                              "--checkpoint", "--keep-checkpoints", "--charset", "--steps", "--batch", "--lr", "--warmup", "--schedule", "--plateau-patience",
                                              "--validate-every", "--patience", "--seed", "--threads"],
                               switches: ["--skip-unknown", "--no-augment"])
@@ -70,7 +74,8 @@ enum TrainCommand: Command {
             let fonts = try SyntheticLines.fonts(in: a.strings("--synth-fonts"))
             guard !fonts.isEmpty else { throw UsageError("no font files in --synth-fonts") }
             guard sources.isEmpty else { throw UsageError("--train and --synth-fonts exclude each other (for now)") }
-            let text = try a.string("--synth-text").map { try SyntheticText(corpusFile: $0) } ?? SyntheticText(words: [])
+            var text = try a.string("--synth-text").map { try SyntheticText(corpusFile: $0) } ?? SyntheticText(words: [])
+            text.proseShare = try a.fraction("--synth-prose", default: 0)
             let lines = SyntheticLines(fontPaths: fonts, text: text,
                                        seed: UInt64(try a.int("--seed", default: 1, range: 0...Int.max)))
             lines.degradation = ScanDegradation(binarizedShare: try a.fraction("--synth-binarized", default: 0.25))
@@ -140,7 +145,9 @@ enum TrainCommand: Command {
                 // A fixed validation set rendered from another seed.
                 let valFonts = a.strings("--synth-val-fonts").isEmpty
                     ? synthetic.fontPaths : try SyntheticLines.fonts(in: a.strings("--synth-val-fonts"))
-                let validation = SyntheticLines(fontPaths: valFonts, text: synthetic.text,
+                var valText = synthetic.text
+                valText.proseShare = 0
+                let validation = SyntheticLines(fontPaths: valFonts, text: valText,
                                                 seed: synthetic.seed ^ 0x5EED_0F_5A11)
                 sets[1] = (0..<(try a.int("--synth-val-count", default: 300, range: 1...1_000_000))).compactMap {
                     validation.prepared($0, preprocessing: model.preprocessing, charset: model.charset,

@@ -71,13 +71,16 @@ import Testing
         // The documented defaults are the defaults.
         _ = try ocr(["synth", "--out", dir + "/b", "--count", "3", "--fonts", fonts, "--seed", "7"])
         _ = try ocr(["synth", "--out", dir + "/c", "--count", "3", "--fonts", fonts, "--seed", "7", "--binarized", "0.25", "--neighbors", "0",
-                   "--sizes", "14-44"])
+                   "--sizes", "14-44", "--prose", "0"])
         for i in 0..<3 {
-            let name = String(format: "/%08d.png", i)
-            #expect(FileManager.default.contentsEqual(atPath: dir + "/b" + name, andPath: dir + "/c" + name))
+            for name in [String(format: "/%08d.png", i), String(format: "/%08d.gt.txt", i)] {
+                #expect(FileManager.default.contentsEqual(atPath: dir + "/b" + name, andPath: dir + "/c" + name))
+            }
         }
         let bad = try ocr(["synth", "--out", dir + "/d", "--count", "3", "--fonts", fonts, "--neighbors", "1.5"])
         #expect(bad.status == 64 && bad.stderr.contains("--neighbors must be a number in 0...1, got '1.5'"), "\(bad.stderr)")
+        let prose = try ocr(["synth", "--out", dir + "/d", "--count", "3", "--fonts", fonts, "--prose", "-0.1"])
+        #expect(prose.status == 64 && prose.stderr.contains("--prose must be a number in 0...1"), "\(prose.stderr)")
         let sizes = try ocr(["synth", "--out", dir + "/d", "--count", "3", "--fonts", fonts, "--sizes", "30-20"])
         #expect(sizes.status == 64 && sizes.stderr.contains("--sizes must be MIN-MAX pixels"), "\(sizes.stderr)")
     }

@@ -149,6 +149,35 @@ import Testing
         }
     }
 
+    /// Word lists never put a mark between two letters; `proseShare` makes compounds,
+    /// contractions, and/or pairs, broken words, abbreviations and addresses, each often.
+    @Test func proseFormsJoinWords() throws {
+        let words = ["alpha", "Beta", "gamma", "delta"]
+        func lines(share: Float) -> [String] {
+            var rng = SplitMix64(seed: 3)
+            let generator = SyntheticText(words: words, proseShare: share)
+            return (0..<2000).map { _ in generator.line(rng: &rng) }
+        }
+        let plain = lines(share: 0), prose = lines(share: 0.3)
+        let patterns = ["[a-z]-[a-z]", "[a-z]-of-[a-z]", "[a-z]'[a-z]|[a-z]s'", "[a-z]/[a-z]", "[a-z]- ", "[a-zA-Z]\\.[a-zA-Z]\\.|etc\\.|vs\\.",
+                        "[0-9]\\.[0-9]+\\.", "\\.(com|org|net|io|gov)"]
+        for pattern in patterns {
+            let regex = try Regex(pattern)
+            let count = prose.filter { $0.contains(regex) }.count
+            #expect(count >= 20, "'\(pattern)' in \(count) of 2000 lines")
+        }
+        #expect(!plain.contains { $0.contains(try! Regex("[a-z]-[a-z]|[a-z]'[a-z]")) })
+        // Share 0 draws no random numbers: the lines of `ocr synth --seed 3` from these words as
+        // they were before the option existed.
+        let fonts = try SyntheticLines.fonts(in: [Self.fontDirectory])
+        let synthetic = SyntheticLines(fontPaths: fonts, text: SyntheticText(words: words), seed: 3)
+        #expect(try (0..<4).map { try synthetic.line($0).1 } == [
+            "$0163.17 'Beta' delta@beta.net", "Alpha. gamma Gamma \"delta\" gamma 267 YuJzv",
+            "\"Beta\" \\n $00.13 delta 69/18-3105", "alpha@delta.org"])
+        // Every line stays within the length limit.
+        #expect(prose.allSatisfy { $0.count <= 48 && !$0.isEmpty })
+    }
+
     @Test func augmentationKeepsTextVisible() {
         // A faint line (ink 200 on 255) stays at least 70 levels apart after any augmentation.
         var image = GrayImage(width: 60, height: 20, value: 255)
