@@ -24,7 +24,15 @@ let package = Package(
         // Kernels hand unsafe buffers to worker threads; Swift 6's Sendable checking cannot see
         // that the parts are disjoint, so this target keeps the Swift 5 language mode.
         .target(name: "NeuralEngine", dependencies: ["CKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .target(name: "OCR", dependencies: ["Imaging", "NeuralEngine", "CFreeType"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        // The shipped model and its word list, as resources copied beside every executable that
+        // links them (here and in packages that depend on this one).
+        .target(name: "ShippedModel", path: "pretrained",
+                exclude: ["MODEL.md", "printed-en-5.safetensors.log.csv", "printed-en-5.safetensors.chart.png",
+                          "train.sh", "train-more.sh", "train-phase3.sh", "train-phase4.sh", "train-phase5.sh"],
+                sources: ["ShippedModel.swift"],
+                resources: [.copy("printed-en.safetensors"), .copy("printed-en.words.txt")]),
+        .target(name: "OCR", dependencies: ["Imaging", "NeuralEngine", "CFreeType", "ShippedModel"],
+                swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "OCRTool", dependencies: ["Imaging", "NeuralEngine", "OCR"],
                          swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),

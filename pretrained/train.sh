@@ -1,12 +1,14 @@
 #!/bin/sh
 # The shipped model's recipe. Run from the repository root after `swift build -c release`:
 #   sh pretrained/train.sh
-# It continues from pretrained/printed-en.safetensors.ckpt when that exists (training spans
+# It writes pretrained/printed-en-1.safetensors* (phase 1 of the shipped model; the shipped file
+# is only replaced by hand) and continues from pretrained/printed-en-1.safetensors.ckpt when that
+# exists (training spans
 # sessions), otherwise starts fresh. Ctrl-C or SIGTERM writes a checkpoint and stops.
 # Fonts: the packages named in datasets/fonts/train.txt and validation.txt must be installed.
 set -e
 ocr=${OCR:-.build/release/ocr}
-out=${OUT:-pretrained/printed-en.safetensors}
+out=${OUT:-pretrained/printed-en-1.safetensors}
 set -- --synth-fonts datasets/fonts/train.txt --synth-text datasets/corpus/english-words.txt \
   --synth-val-fonts datasets/fonts/validation.txt --synth-val-count 400 \
   --out "$out" --checkpoint "$out.ckpt" \

@@ -33,6 +33,32 @@ extension GrayImage {
         return UInt8((bestT + bestEnd) / 2)
     }
 
+    /// The gray level of the paper: the 90th percentile of the pixels (text covers far less
+    /// than a tenth of a line's area; the brightest tenth is paper and its noise).
+    public var paperLevel: UInt8 {
+        guard !pixels.isEmpty else { return 255 }
+        var histogram = [Int](repeating: 0, count: 256)
+        for v in pixels { histogram[Int(v)] += 1 }
+        var below = 0
+        let rank = pixels.count * 9 / 10
+        for level in 0..<256 {
+            below += histogram[level]
+            if below > rank { return UInt8(level) }
+        }
+        return 255
+    }
+
+    /// The columns from the first to the last that hold ink (a pixel at or below Otsu's threshold,
+    /// in an image whose darkest and lightest pixels differ by 40 levels or more), or nil when
+    /// there is none.
+    public var inkColumns: Range<Int>? {
+        guard let darkest = pixels.min(), let lightest = pixels.max(), Int(lightest) - Int(darkest) >= 40 else { return nil }
+        let threshold = otsuThreshold()
+        func hasInk(_ x: Int) -> Bool { (0..<height).contains { self[x, $0] <= threshold } }
+        guard let first = (0..<width).first(where: hasInk), let last = (0..<width).last(where: hasInk) else { return nil }
+        return first..<(last + 1)
+    }
+
     /// Black (0) where a pixel is <= `threshold`, white (255) elsewhere.
     public func binarized(threshold: UInt8) -> GrayImage {
         GrayImage(width: width, height: height, pixels: pixels.map { $0 <= threshold ? 0 : 255 })

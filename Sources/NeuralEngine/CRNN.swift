@@ -157,6 +157,15 @@ public final class CRNN: ParameterHolder {
         var x = images
         var c = architecture.inputChannels, h = architecture.inputHeight, w = width
         if training { reluOutputs = [:] }
+        // At inference, each sample's columns past its own width are zeroed after every layer, so
+        // that a sample reads exactly as it would alone: the next layer's window sees zeros there,
+        // as it sees its zero padding at the edge of an image alone (batch padding after a layer
+        // with a bias is not zero).
+        var sampleWidths = training ? nil : widths.map { $0.map { min(max($0, 0), width) } }
+        func mask() {
+            guard let ws = sampleWidths, ws.contains(where: { $0 < w }) else { return }
+            maskColumns(&x, batch: n, planes: c * h, width: w, widths: ws)
+        }
         var index = 0
         while index < layers.count {
             switch layers[index] {
@@ -177,11 +186,16 @@ public final class CRNN: ParameterHolder {
                 }
                 x = conv.forward(x, batch: n, height: h, width: w, training: training, affine: affine, relu: relu)
                 (h, w) = conv.outputSize(height: h, width: w)
+                sampleWidths = sampleWidths?.map {
+                    windowCount($0, kernel: conv.kernelSize.width, stride: conv.stride.width, padding: conv.padding.width)
+                }
                 c = conv.outputChannels
+                mask()
                 index = next
                 continue
             case .batchNorm(let bn):
                 x = bn.forward(x, batch: n, plane: h * w, training: training)
+                mask()
             case .relu:
                 // A ReLU then max pooling equals the pooling then the ReLU (the maximum commutes with
                 // a monotone function), so training pools first and rectifies a quarter (or half) as many values.
@@ -198,6 +212,10 @@ public final class CRNN: ParameterHolder {
             case .maxPool(let pool):
                 x = pool.forward(x, planes: n * c, height: h, width: w, training: training)
                 (h, w) = pool.outputSize(height: h, width: w)
+                sampleWidths = sampleWidths?.map {
+                    windowCount($0, kernel: pool.kernelSize.width, stride: pool.stride.width, padding: pool.padding.width)
+                }
+                mask()
             }
             index += 1
         }
@@ -254,6 +272,18 @@ public final class CRNN: ParameterHolder {
                     reluBackward(&dx, output: reluOutputs[index - 1]!)
                 }
                 dx = pool.backward(dx)
+            }
+        }
+    }
+}
+
+/// Zeroes the columns at and past `widths[s]` of every plane of sample s: x is [N, planes, W].
+func maskColumns(_ x: inout [Float], batch n: Int, planes: Int, width: Int, widths: [Int]) {
+    x.withUnsafeMutableBufferPointer { p in
+        for s in 0..<n where widths[s] < width {
+            let keep = max(widths[s], 0)
+            for plane in 0..<planes {
+                (p.baseAddress! + (s * planes + plane) * width + keep).update(repeating: 0, count: width - keep)
             }
         }
     }

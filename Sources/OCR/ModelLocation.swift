@@ -1,22 +1,45 @@
 import Foundation
+import ShippedModel
 
 /// Where the shipped printed-English model is looked for when no model is named.
 public enum ModelLocation {
-    public static let shippedFileName = "printed-en.safetensors"
+    public static let shippedFileName = ShippedModelFiles.model
+    /// The environment variable that names a model to use instead of the shipped one.
+    public static let environmentVariable = "OCR_MODEL"
 
-    /// The candidates in order: `$OCR_MODEL`, then `pretrained/` beside the executable or in any
-    /// folder above it (a checkout's `.build/release/ocr`), then `share/ocr/` installs.
-    public static func candidates(executable: String = CommandLine.arguments.first ?? "") -> [String] {
+    /// The real path of the running executable (symlinks resolved), or nil where it cannot be told.
+    public static var executablePath: String? {
+        #if os(Linux)
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        #endif
+        return Bundle.main.executablePath.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+    }
+
+    /// The places the shipped model is looked for, in order: the resource folder SwiftPM copies
+    /// beside the executable; `share/ocr/` in the executable's prefix (`bin/../share/ocr`);
+    /// `pretrained/` beside the executable or in a folder above it (a checkout's
+    /// `.build/release/ocr`); the checkout this library was built from; `/usr/local/share/ocr`
+    /// and `/usr/share/ocr`. ``environmentVariable`` comes before all of them when set.
+    public static func candidates(executable: String? = ModelLocation.executablePath) -> [String] {
         var out = [String]()
-        if let env = ProcessInfo.processInfo.environment["OCR_MODEL"], !env.isEmpty { out.append(env) }
-        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            out.append(dir.appendingPathComponent("pretrained/\(shippedFileName)").path)
-            out.append(dir.appendingPathComponent("share/ocr/\(shippedFileName)").path)
-            dir.deleteLastPathComponent()
+        if let executable {
+            let dir = URL(fileURLWithPath: executable).deletingLastPathComponent()
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            for entry in entries.sorted() where ShippedModelFiles.resourceFolderSuffixes.contains(where: entry.hasSuffix) {
+                out.append(dir.appendingPathComponent(entry).appendingPathComponent(shippedFileName).path)
+            }
+            out.append(dir.deletingLastPathComponent().appendingPathComponent("share/ocr/\(shippedFileName)").path)
+            var above = dir
+            for _ in 0..<6 {
+                out.append(above.appendingPathComponent("pretrained/\(shippedFileName)").path)
+                if above.path == "/" { break }
+                above.deleteLastPathComponent()
+            }
         }
+        out.append(URL(fileURLWithPath: ShippedModelFiles.sourceFolder).appendingPathComponent(shippedFileName).path)
         out += ["/usr/local/share/ocr/\(shippedFileName)", "/usr/share/ocr/\(shippedFileName)"]
-        return out
+        var seen = Set<String>()
+        return out.filter { seen.insert($0).inserted }
     }
 
     /// The word list that goes with a model file: `X.words.txt` beside `X.safetensors` (or
@@ -33,8 +56,30 @@ public enum ModelLocation {
         return FileManager.default.fileExists(atPath: words) ? words : nil
     }
 
-    /// The first candidate that exists, or nil.
-    public static func shippedModel() -> String? {
-        candidates().first { FileManager.default.fileExists(atPath: $0) }
+    /// The model to use when none is named: the file ``environmentVariable`` names when it is set
+    /// (an error when that file does not exist: a typo must not silently fall back to another
+    /// model), else the first of ``candidates(executable:)`` that exists, else nil.
+    public static func shippedModel() throws(ModelFileError) -> String? {
+        if let named = ProcessInfo.processInfo.environment[environmentVariable], !named.isEmpty {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: named, isDirectory: &isFolder), !isFolder.boolValue else {
+                throw ModelFileError(file: named, reason: "no such model file (named by \(environmentVariable))")
+            }
+            return named
+        }
+        return candidates().first { FileManager.default.fileExists(atPath: $0) }
+    }
+}
+
+extension ModelLocation {
+    /// `named` when given, else ``shippedModel()``; when there is none, the error says where it
+    /// was looked for.
+    public static func model(named: String?) throws(ModelFileError) -> String {
+        if let named { return named }
+        guard let found = try shippedModel() else {
+            throw ModelFileError(file: shippedFileName, reason: "the shipped model was not found (name a model, or set "
+                                 + "\(environmentVariable)); looked for it in:\n  " + candidates().joined(separator: "\n  "))
+        }
+        return found
     }
 }

@@ -49,7 +49,8 @@ public enum RecognitionError: Error, CustomStringConvertible, Sendable {
         case let .badPixelBuffer(count, width, height): return "\(count) pixels do not fill a \(width)x\(height) image"
         case .model(let error): return error.description
         case .noShippedModel:
-            return "the shipped model \(ModelLocation.shippedFileName) was not found (set OCR_MODEL or pass a model)"
+            return "the shipped model \(ModelLocation.shippedFileName) was not found (set \(ModelLocation.environmentVariable) "
+                + "or pass a model); looked in: " + ModelLocation.candidates().joined(separator: ", ")
         case .wordList(let error): return error.description
         }
     }
@@ -107,7 +108,11 @@ public final class Recognizer: @unchecked Sendable {
     public convenience init(modelPath path: String? = nil, beamWidth: Int = Recognizer.defaultBeamWidth,
                             allowedCharacters: Set<Character>? = nil, splitsLines: Bool = true,
                             spellingWeight: Float = Recognizer.defaultSpellingWeight) throws(RecognitionError) {
-        guard let path = path ?? ModelLocation.shippedModel() else { throw .noShippedModel }
+        var found = path
+        if found == nil {
+            do { found = try ModelLocation.shippedModel() } catch { throw .model(error) }
+        }
+        guard let path = found else { throw .noShippedModel }
         let model: OCRModel
         do { model = try OCRModel.load(contentsOf: path) } catch { throw .model(error) }
         var spelling: WeightedSpelling?
@@ -175,7 +180,8 @@ public final class Recognizer: @unchecked Sendable {
 
     /// Recognizes upright (dark on light) line images, batched by similar width; results in input order.
     func recognizeLines(_ lines: [SegmentedLine]) -> [RecognizedLine] {
-        let normalized = lines.map { $0.image.resized(toHeight: model.preprocessing.height) }
+        let prepared = lines.map { model.preprocessing.networkImage(upright: $0.image) }
+        let normalized = prepared.map(\.image)
         let order = normalized.indices.sorted { normalized[$0].width < normalized[$1].width }
         var out = [RecognizedLine?](repeating: nil, count: lines.count)
         // Batches of up to `batchSize` lines whose padded size stays within `columnBudget`
@@ -194,20 +200,30 @@ public final class Recognizer: @unchecked Sendable {
             let decoded = decodeBatch(model, images: group.map { normalized[$0] }, beamWidth: beamWidth,
                                       allowed: allowedClasses, spelling: spelling)
             for (index, (characters, steps)) in zip(group, decoded) {
-                out[index] = Self.line(characters, steps: steps, line: lines[index])
+                out[index] = Self.line(characters, steps: steps, networkWidth: normalized[index].width,
+                                       addedLeft: prepared[index].addedLeft, scaledWidth: prepared[index].scaledWidth,
+                                       line: lines[index])
             }
         }
         return out.map { $0! }
     }
 
-    /// Characters' time steps mapped back to the page: step t covers normalized columns
-    /// [t·W/T, (t+1)·W/T), scaled by the line's width over W, offset by the line's box.
-    static func line(_ characters: [DecodedCharacter], steps: Int, line: SegmentedLine) -> RecognizedLine {
-        let scale = Double(line.image.width) / Double(max(steps, 1))
+    /// Characters' time steps mapped back to the page: step t covers network columns
+    /// [t·W/T, (t+1)·W/T) of the `networkWidth` W; past the `addedLeft` columns of paper added
+    /// on the left, they are the line scaled to `scaledWidth` columns, so they are scaled back by
+    /// the line's width over that, clipped to the line, and offset by the line's box.
+    static func line(_ characters: [DecodedCharacter], steps: Int, networkWidth: Int, addedLeft: Int, scaledWidth: Int,
+                     line: SegmentedLine) -> RecognizedLine {
+        let perStep = Double(networkWidth) / Double(max(steps, 1))
+        let scale = Double(line.image.width) / Double(max(scaledWidth, 1))
+        func column(_ step: Int, _ rule: FloatingPointRoundingRule) -> Int {
+            min(max(Int(((Double(step) * perStep - Double(addedLeft)) * scale).rounded(rule)), 0), line.image.width)
+        }
         let mapped = characters.map { c -> RecognizedCharacter in
-            let from = line.box.x + Int((Double(c.steps.lowerBound) * scale).rounded(.down))
-            let to = line.box.x + min(line.image.width, Int((Double(c.steps.upperBound + 1) * scale).rounded(.up)))
-            return RecognizedCharacter(character: c.character, confidence: c.confidence, x: from..<max(to, from + 1))
+            let from = min(column(c.steps.lowerBound, .down), line.image.width - 1)
+            let to = column(c.steps.upperBound + 1, .up)
+            return RecognizedCharacter(character: c.character, confidence: c.confidence,
+                                       x: (line.box.x + from)..<(line.box.x + max(to, from + 1)))
         }
         return RecognizedLine(text: String(mapped.map(\.character)), confidence: mapped.map(\.confidence).min() ?? 1,
                               characters: mapped, box: line.box)

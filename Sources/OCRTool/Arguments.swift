@@ -59,7 +59,8 @@ struct Arguments {
     func int(_ name: String, default fallback: Int, range: ClosedRange<Int> = 1...Int.max) throws(UsageError) -> Int {
         guard let text = string(name) else { return fallback }
         guard let value = Int(text), range.contains(value) else {
-            throw UsageError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            let allowed = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "in \(range.lowerBound)...\(range.upperBound)"
+            throw UsageError("\(name) must be an integer \(allowed), got '\(text)'")
         }
         return value
     }

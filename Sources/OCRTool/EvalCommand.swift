@@ -9,13 +9,13 @@ enum EvalCommand: Command {
         OVERVIEW: Recognize labeled lines and report CER, WER, line accuracy, the most frequent
         confusions and the worst lines.
 
-        USAGE: ocr eval --model MODEL [--format text|json] [--beam N] DATA...
+        USAGE: ocr eval [--model MODEL] [--format text|json] [--beam N] DATA...
 
         ARGUMENTS:
           DATA                    Folders of X.png + X.gt.txt, or TSV manifests (path<TAB>text).
 
         OPTIONS:
-          --model <model>         The model (.safetensors).
+          --model <model>         The model (default: the shipped model, see 'ocr info').
           --format <format>       text (default) or json.
           --beam <n>              Prefix beam search width (default \(Recognizer.defaultBeamWidth); 1 is greedy decoding).
         \(SpellingOptions.help)
@@ -27,16 +27,20 @@ enum EvalCommand: Command {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, valued: ["--model", "--format", "--beam", "--top", "--threads", "--words",
                                              "--spelling-weight"], switches: [])
-        guard let modelPath = a.string("--model") else { throw UsageError("--model is required") }
         guard !a.positionals.isEmpty else { throw UsageError("give at least one DATA folder or manifest") }
+        let modelPath = try ModelLocation.model(named: a.string("--model"))
         let format = a.string("--format") ?? "text"
-        guard format == "text" || format == "json" else { throw UsageError("--format must be text or json") }
+        guard format == "text" || format == "json" else { throw UsageError("--format must be text or json, got '\(format)'") }
         let beam = try a.int("--beam", default: Recognizer.defaultBeamWidth, range: 1...1000), top = try a.int("--top", default: 10, range: 0...10_000)
         Parallelism.threads = try a.int("--threads", default: Parallelism.threads, range: 1...256)
         let spellingOptions = try SpellingOptions(a, modelPath: modelPath)
         let model = try OCRModel.load(contentsOf: modelPath)
         let spelling = try spellingOptions.load(beamWidth: beam)
         let samples = try LineDataset.load(a.positionals)
+        guard !samples.isEmpty else {
+            throw UsageError("no labeled lines found in \(a.positionals.joined(separator: ", ")) "
+                             + "(X.png, .jpg or .jpeg with X.gt.txt beside it, or a TSV manifest)")
+        }
         // Lines with characters the model cannot output still count: their reference keeps them.
         let prep = LinePreparation(preprocessing: model.preprocessing, charset: model.charset, skipsUnknown: true)
         var lines = [PreparedLine](), failures = 0
@@ -47,6 +51,10 @@ enum EvalCommand: Command {
                 printError("ocr eval: skipped \(error)")
                 failures += 1
             }
+        }
+        guard !lines.isEmpty else {
+            printError("ocr eval: none of the \(samples.count) labeled lines could be read")
+            return 1
         }
         let start = monotonicSeconds()
         let (rates, predictions) = evaluate(model, lines: lines, batchSize: 16, beamWidth: beam, spelling: spelling)

@@ -4,8 +4,10 @@ enum InfoCommand: Command {
     static let name = "info"
     static let abstract = "Describe a model file."
     static let help = """
-        OVERVIEW: Print a model's architecture, parameter count, charset and training summary.
-        Without MODEL, describes the shipped model and says which file it is.
+        OVERVIEW: Print a model's architecture, parameter count, charset and training summary,
+        and the word list its spelling model is built from. Without MODEL, describes the model
+        that 'ocr recognize' uses: the file $OCR_MODEL names, else the shipped model (and says
+        where it was found, or where it was looked for).
 
         USAGE: ocr info [MODEL]
 
@@ -16,13 +18,14 @@ enum InfoCommand: Command {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, valued: [], switches: [])
         guard a.positionals.count <= 1 else { throw UsageError("give one model file") }
-        guard let path = a.positionals.first ?? ModelLocation.shippedModel() else {
-            printError("ocr info: no model given and no shipped model found; looked in:\n  "
-                       + ModelLocation.candidates().joined(separator: "\n  "))
-            return 1
-        }
+        let path = try ModelLocation.model(named: a.positionals.first)
         let model = try OCRModel.load(contentsOf: path)
         print("file          \(path)")
+        if let words = ModelLocation.existingWordList(forModel: path) {
+            print("word list     \(words)")
+        } else {
+            print("word list     none (no \(ModelLocation.wordList(forModel: path)); beam search runs without a spelling model)")
+        }
         print("architecture  \(model.architecture.name): \(model.architecture.spec)")
         print("parameters    \(model.network.parameterCount)")
         print("input         height \(model.preprocessing.height), gray, ink 1 / paper 0, polarity "

@@ -21,9 +21,11 @@ enum RecognizeCommand: Command {
           --model <model>         The model (default: the shipped model, see 'ocr info').
           --format <format>       text: the text of each line found (default);
                                   tsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\
-                                  escaped (lines of one image joined by \\n);
-                                  json: one JSON object per image and line of output, with each
-                                  line's box and each character's confidence and x-range.
+                                  escaped (lines of one image joined by \\n); an image that
+                                  cannot be read: path<TAB><TAB><TAB>reason;
+                                  json: JSON Lines, one JSON object per image and line of output,
+                                  with each line's box and each character's confidence and
+                                  x-range; an image that cannot be read: {"error":..., "path":...}.
           --list <file>           Read image paths from a file, one per line ('-': standard input).
           --jobs <n>              Images recognized in parallel (default: the number of cores).
           --threads <n>           Kernel threads per job (default 1; all cores for a single image).
@@ -43,11 +45,12 @@ enum RecognizeCommand: Command {
                                              "--allow", "--overlay", "--words", "--spelling-weight"],
                               switches: ["--single-line"])
         let format = a.string("--format") ?? "text"
-        guard ["text", "tsv", "json"].contains(format) else { throw UsageError("--format must be text, tsv or json") }
+        guard ["text", "tsv", "json"].contains(format) else { throw UsageError("--format must be text, tsv or json, got '\(format)'") }
         let beam = try a.int("--beam", default: Recognizer.defaultBeamWidth, range: 1...1000)
         let jobs = try a.int("--jobs", default: Parallelism.threads, range: 1...256)
         let cores = Parallelism.threads
-        var inputs = try expandInputs(a.positionals, list: a.string("--list"))
+        var (inputs, emptyFolders) = try expandInputs(a.positionals, list: a.string("--list"))
+        for folder in emptyFolders { printError("ocr recognize: \(folder): no images found (.png, .jpg, .jpeg)") }
         if let share = a.string("--shard") {
             let parts = share.split(separator: "/").compactMap { Int($0) }
             guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
@@ -55,35 +58,44 @@ enum RecognizeCommand: Command {
             }
             inputs = shard(inputs, index: parts[0], of: parts[1])
         }
-        guard !inputs.isEmpty || a.string("--shard") != nil else { throw UsageError("give at least one image") }
+        guard !inputs.isEmpty || a.string("--shard") != nil || !emptyFolders.isEmpty else { throw UsageError("give at least one image") }
         if a.string("--overlay") != nil && inputs.count != 1 { throw UsageError("--overlay needs exactly one input image") }
         // One image: all cores on its kernels; many: one thread per job, the jobs in parallel.
         Parallelism.threads = try a.int("--threads", default: inputs.count == 1 ? cores : 1, range: 1...256)
 
-        guard a.string("--model") != nil || ModelLocation.shippedModel() != nil else {
-            printError("ocr recognize: no --model given and no shipped model found (looked for "
-                       + "\(ModelLocation.shippedFileName) in pretrained/ and share/ocr/, and $OCR_MODEL)")
-            return 1
-        }
-        let modelPath = a.string("--model") ?? ModelLocation.shippedModel()!
+        let modelPath = try ModelLocation.model(named: a.string("--model"))
         let spelling = try SpellingOptions(a, modelPath: modelPath)
-        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: modelPath), beamWidth: beam,
-                                    allowedCharacters: a.string("--allow").map { Set($0) },
+        let model = try OCRModel.load(contentsOf: modelPath)
+        let allowed = try a.string("--allow").map { try allowedCharacters($0, model: model) }
+        let recognizer = Recognizer(model: model, beamWidth: beam, allowedCharacters: allowed,
                                     splitsLines: !a.has("--single-line"), spelling: try spelling.load(beamWidth: beam))
         let failures = BatchRun(inputs: inputs, recognizer: recognizer, jobs: jobs, format: format).run()
         if let overlay = a.string("--overlay"), failures == 0 {
             let image = try ImageDecoder().decodeGray(contentsOf: inputs[0])
             try PNGEncoder.write(Overlay.draw(recognizer.recognize(image), on: image), to: overlay)
         }
-        return failures > 0 ? 1 : 0
+        return failures > 0 || !emptyFolders.isEmpty ? 1 : 0
     }
 
-    /// Files as given, folders expanded (sorted), then the --list entries.
-    static func expandInputs(_ paths: [String], list: String?) throws -> [String] {
-        var out = [String]()
+    /// The characters of `--allow`, every one of which the model must be able to read.
+    static func allowedCharacters(_ text: String, model: OCRModel) throws(UsageError) -> Set<Character> {
+        guard !text.isEmpty else { throw UsageError("--allow needs at least one character") }
+        var seen = Set<Character>()
+        let unknown = text.filter { model.charset.index(of: $0) == nil && seen.insert($0).inserted }
+        guard unknown.isEmpty else {
+            throw UsageError("--allow has characters the model cannot read: \(unknown.map { "'\($0)'" }.joined(separator: " "))")
+        }
+        return Set(text)
+    }
+
+    /// Files as given, folders expanded (sorted), then the --list entries; and the folders that
+    /// hold no image.
+    static func expandInputs(_ paths: [String], list: String?) throws -> (inputs: [String], emptyFolders: [String]) {
+        var out = [String](), empty = [String]()
         for path in paths {
             if FolderSearch.isFolder(path) == true {
                 let found = FolderSearch.files(under: path, endingWith: [".png", ".jpg", ".jpeg"]) ?? []
+                if found.isEmpty { empty.append(path) }
                 out += found.map { (path as NSString).appendingPathComponent($0) }.sorted()
             } else {
                 out.append(path)
@@ -101,7 +113,7 @@ enum RecognizeCommand: Command {
             }
             out += text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         }
-        return out
+        return (out, empty)
     }
 
     /// Every n-th input starting with the i-th (1-based): the shards of a list partition it.
@@ -171,7 +183,7 @@ final class BatchRun: @unchecked Sendable {
                 } catch {
                     printError("ocr recognize: \(error)")
                     failed += 1
-                    outputs[i] = format == "json" ? Self.json(["path": .string(inputs[i]), "error": .string(error.reason.message)]) + "\n" : ""
+                    outputs[i] = failure(path: inputs[i], reason: error.reason.message)
                 }
             }
             for (i, result) in zip(decoded, recognizer.recognize(images)) { outputs[i] = render(result, path: inputs[i]) }
@@ -185,6 +197,16 @@ final class BatchRun: @unchecked Sendable {
             }
             if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
             lock.unlock()
+        }
+    }
+
+    /// The record of an input that could not be read: JSON and TSV hold one for every input (TSV:
+    /// empty text and confidence, the reason in a fourth column); text has no records.
+    func failure(path: String, reason: String) -> String {
+        switch format {
+        case "json": return Self.json(["path": .string(path), "error": .string(reason)]) + "\n"
+        case "tsv": return "\(RecognizeCommand.escapeTSV(path))\t\t\t\(RecognizeCommand.escapeTSV(reason))\n"
+        default: return ""
         }
     }
 

@@ -45,6 +45,7 @@ enum SynthCommand: Command {
         let start = try a.int("--start", default: 0, range: 0...Int.max)
         let seed = UInt64(try a.int("--seed", default: 1, range: 0...Int.max))
         Parallelism.threads = try a.int("--threads", default: Parallelism.threads, range: 1...256)
+        guard !a.strings("--fonts").isEmpty else { throw UsageError("--fonts is required (font files, folders or font lists)") }
         let fonts = try SyntheticLines.fonts(in: a.strings("--fonts"))
         guard !fonts.isEmpty else { throw UsageError("no font files found in --fonts \(a.strings("--fonts").joined(separator: " "))") }
         let maxChars = try a.int("--max-chars", default: 48, range: 9...1000)

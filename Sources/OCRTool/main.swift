@@ -41,7 +41,7 @@ func main() -> Int32 {
         return 0
     }
     guard let command = commands.first(where: { $0.name == first }) else {
-        printError("ocr: unknown subcommand '\(first)'\n\n\(rootHelp)")
+        printError("ocr: unknown subcommand '\(first)'\nSee 'ocr --help'.")
         return 64
     }
     let rest = Array(args.dropFirst())
@@ -52,7 +52,7 @@ func main() -> Int32 {
     do {
         return try command.run(rest)
     } catch let error as UsageError {
-        printError("ocr \(command.name): \(error.message)\n\n\(command.help)")
+        printError("ocr \(command.name): \(error.message)\nSee 'ocr \(command.name) --help'.")
         return 64
     } catch {
         printError("ocr \(command.name): \(error)")

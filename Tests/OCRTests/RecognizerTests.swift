@@ -77,14 +77,16 @@ import Testing
     }
 
     @Test func characterRangesMapToTheImage() {
-        // 10 steps over a 200-px line at x = 50: step t covers columns 50 + 20t ..< 50 + 20(t+1).
-        let line = SegmentedLine(box: PixelBox(x: 50, y: 0, width: 200, height: 30), image: GrayImage(width: 200, height: 30, value: 255))
+        // 10 steps over 240 network columns, 20 of them paper added on each side of a 400-px line
+        // at x = 50 scaled to 200 (2 line columns a network column): step t covers line columns
+        // 2(24t - 20) ..< 2(24(t+1) - 20), clipped to the line, offset by 50.
+        let line = SegmentedLine(box: PixelBox(x: 50, y: 0, width: 400, height: 30), image: GrayImage(width: 400, height: 30, value: 255))
         let characters = [DecodedCharacter(character: "a", classIndex: 1, confidence: 0.9, steps: 0...0),
                           DecodedCharacter(character: "b", classIndex: 2, confidence: 0.6, steps: 3...5),
                           DecodedCharacter(character: "c", classIndex: 3, confidence: 0.8, steps: 9...9)]
-        let read = Recognizer.line(characters, steps: 10, line: line)
+        let read = Recognizer.line(characters, steps: 10, networkWidth: 240, addedLeft: 20, scaledWidth: 200, line: line)
         #expect(read.text == "abc" && read.confidence == 0.6)
-        #expect(read.characters.map(\.x) == [50..<70, 110..<170, 230..<250])
+        #expect(read.characters.map(\.x) == [50..<58, 154..<298, 442..<450])
     }
 
     @Test func inputsAgreeAndBadInputsThrow() throws {
