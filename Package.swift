@@ -30,7 +30,7 @@ let package = Package(
                 exclude: ["MODEL.md", "printed-en-5.safetensors.log.csv", "printed-en-5.safetensors.chart.png",
                           "train.sh", "train-more.sh", "train-phase3.sh", "train-phase4.sh", "train-phase5.sh"],
                 sources: ["ShippedModel.swift"],
-                resources: [.copy("printed-en.safetensors"), .copy("printed-en.words.txt")]),
+                resources: [.copy("printed-en.safetensors"), .copy("printed-en.words.txt"), .copy("printed-en.words.table")]),
         .target(name: "OCR", dependencies: ["Imaging", "NeuralEngine", "CFreeType", "ShippedModel"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "OCRTool", dependencies: ["Imaging", "NeuralEngine", "OCR"],

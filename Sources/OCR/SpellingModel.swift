@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// How words of a language are spelled, learned from a word list: the probability of each letter
 /// (or of the word ending) given up to four letters before it in the same word, a character
@@ -121,6 +122,14 @@ public struct SpellingModel: Sendable {
         self.words = lexicon
     }
 
+    private init(dense: [Float], longRows: ContextTable, long: [Float], logUnigram: [Float], words: Set<UInt64>) {
+        self.dense = dense
+        self.longRows = longRows
+        self.long = long
+        self.logUnigram = logUnigram
+        self.words = words
+    }
+
     /// log P(symbol | context), from the longest context the list has.
     func logProbability(_ symbol: Int, after context: Int) -> Float {
         if let row = longRows.row(of: Int32(context)) { return log(long[row * Self.symbols + symbol]) }
@@ -128,10 +137,17 @@ public struct SpellingModel: Sendable {
     }
 
     /// A model learned from a word list file: UTF-8, one word per line, most frequent first;
-    /// blank lines and lines starting with `#` are skipped.
+    /// blank lines and lines starting with `#` are skipped. When the table ``write(tableFor:)``
+    /// made of this very list lies beside it (``tablePath(forWordList:)``), the model is read from
+    /// it (a few milliseconds) instead of being learned again (tens of milliseconds).
     public init(contentsOf path: String) throws(SpellingModelError) {
         guard let bytes = readFileBytes(path), String(validating: bytes, as: UTF8.self) != nil else {
             throw .unreadable(path)
+        }
+        if let table = readFileBytes(Self.tablePath(forWordList: path)),
+           let model = SpellingModel(table: table, wordList: bytes) {
+            self = model
+            return
         }
         let words = bytes.split(whereSeparator: { $0 == 10 || $0 == 13 }).filter { $0.first != UInt8(ascii: "#") }
         guard !words.isEmpty else { throw .empty(path) }
@@ -210,6 +226,105 @@ public struct SpellingModel: Sendable {
     }
 }
 
+// MARK: the table file
+
+extension SpellingModel {
+    /// The table file of a word list: `X.words.table` beside `X.words.txt` (`X.table` beside `X`).
+    public static func tablePath(forWordList path: String) -> String {
+        (path.hasSuffix(".txt") ? String(path.dropLast(4)) : path) + ".table"
+    }
+
+    static let tableMagic = Array("ocr-spelling-1\n\0".utf8)
+
+    /// 64-bit FNV-1a of the word list's bytes: a table is used only for the list it was made from.
+    static func fingerprint(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
+    }
+
+    /// The model learned from the word list at `path`, written to ``tablePath(forWordList:)``
+    /// (atomically), so later loads read it instead of learning it again.
+    public static func write(tableFor path: String) throws(SpellingModelError) {
+        guard let bytes = readFileBytes(path), String(validating: bytes, as: UTF8.self) != nil else {
+            throw .unreadable(path)
+        }
+        let words = bytes.split(whereSeparator: { $0 == 10 || $0 == 13 }).filter { $0.first != UInt8(ascii: "#") }
+        guard !words.isEmpty else { throw .empty(path) }
+        let model = SpellingModel(utf8Words: words)
+        var out = tableMagic
+        func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+        func put(_ floats: [Float]) { for f in floats { put(f.bitPattern) } }
+        put(UInt64(bytes.count))
+        put(fingerprint(bytes))
+        let (keys, rows) = model.longRows.storage
+        for count in [model.dense.count, keys.count, model.long.count, model.logUnigram.count, model.words.count] {
+            put(UInt64(count))
+        }
+        put(model.dense)
+        for k in keys { put(k) }
+        for r in rows { put(r) }
+        put(model.long)
+        put(model.logUnigram)
+        for w in model.words.sorted() { put(w) }
+        do {
+            try writeFileAtomically(out, to: tablePath(forWordList: path))
+        } catch {
+            throw .unwritable(tablePath(forWordList: path), error.reason.message)
+        }
+    }
+
+    /// The model a table holds, or nil when it is not a whole table of `wordList` (another
+    /// list's, an older format's, truncated or inconsistent): then the list is learned again.
+    init?(table: [UInt8], wordList: [UInt8]) {
+        var at = Self.tableMagic.count
+        guard table.count >= at, Array(table[0..<at]) == Self.tableMagic else { return nil }
+        func get() -> UInt64? {
+            guard at + 8 <= table.count else { return nil }
+            var v: UInt64 = 0
+            for i in 0..<8 { v |= UInt64(table[at + i]) << (8 * UInt64(i)) }
+            at += 8
+            return v
+        }
+        // 4-byte values copied as they are: the table is little-endian, as is every CPU we build for.
+        func get32<T>(_ count: Int, as _: T.Type) -> [T]? {
+            guard MemoryLayout<T>.size == 4, count <= (table.count - at) / 4, 1.littleEndian == 1 else { return nil }
+            let out = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                table.withUnsafeBytes { raw in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[at..<(at + 4 * count)]))
+                }
+                initialized = count
+            }
+            at += 4 * count
+            return out
+        }
+        guard get() == UInt64(wordList.count), get() == Self.fingerprint(wordList),
+              let denseCount = get(), let keyCount = get(), let longCount = get(), let unigramCount = get(),
+              let wordCount = get() else { return nil }
+        let s = Self.symbols
+        // The sizes the learning code makes: anything else is not our table.
+        guard denseCount == UInt64(Self.denseContexts * s), unigramCount == UInt64(s), keyCount >= 2,
+              keyCount <= 1 << 30, keyCount & (keyCount - 1) == 0, longCount % UInt64(s) == 0,
+              longCount / UInt64(s) <= keyCount / 2, wordCount <= UInt64(table.count) / 8 else { return nil }
+        guard let dense = get32(Int(denseCount), as: Float.self), let keys = get32(Int(keyCount), as: Int32.self),
+              let rows = get32(Int(keyCount), as: Int32.self), let long = get32(Int(longCount), as: Float.self),
+              let logUnigram = get32(s, as: Float.self) else { return nil }
+        let rowCount = Int32(longCount / UInt64(s))
+        guard zip(keys, rows).allSatisfy({ $0.0 == -1 || ($0.0 >= 0 && $0.1 >= 0 && $0.1 < rowCount) }),
+              let contexts = ContextTable(keys: keys, rows: rows),
+              dense.allSatisfy({ $0 > 0 && $0 <= 1 }), long.allSatisfy({ $0 > 0 && $0 <= 1 }),
+              logUnigram.allSatisfy({ $0.isFinite && $0 <= 0 }) else { return nil }
+        guard wordCount <= UInt64(table.count - at) / 8 else { return nil }
+        var words = Set<UInt64>(minimumCapacity: Int(wordCount))
+        table.withUnsafeBytes { raw in
+            for i in 0..<Int(wordCount) { words.insert(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8 * i, as: UInt64.self))) }
+        }
+        at += 8 * Int(wordCount)
+        guard at == table.count else { return nil }
+        self.init(dense: dense, longRows: contexts, long: long, logUnigram: logUnigram, words: words)
+    }
+}
+
 /// A spelling model with the weight its scores get against the network's in beam search.
 public typealias WeightedSpelling = (model: SpellingModel, weight: Float)
 
@@ -217,11 +332,14 @@ public typealias WeightedSpelling = (model: SpellingModel, weight: Float)
 public enum SpellingModelError: Error, Equatable, CustomStringConvertible {
     case unreadable(String)
     case empty(String)
+    /// The table could not be written: the file and why.
+    case unwritable(String, String)
 
     public var description: String {
         switch self {
         case .unreadable(let path): "\(path): cannot read the word list (missing, unreadable or not UTF-8)"
         case .empty(let path): "\(path): the word list has no words"
+        case let .unwritable(path, reason): "\(path): cannot write the spelling table: \(reason)"
         }
     }
 }
@@ -232,6 +350,24 @@ struct ContextTable: Sendable {
     private var keys = [Int32](repeating: -1, count: 1 << 12)
     private var rows = [Int32](repeating: 0, count: 1 << 12)
     private(set) var count = 0
+
+    init() {}
+
+    /// A table of stored slots (``storage``); nil unless the sizes are a power of two, equal,
+    /// and at most half the slots are taken.
+    init?(keys: [Int32], rows: [Int32]) {
+        guard keys.count == rows.count, keys.count >= 2, keys.count & (keys.count - 1) == 0 else { return nil }
+        let used = keys.filter { $0 != -1 }.count
+        guard 2 * used <= keys.count else { return nil }
+        self.keys = keys
+        self.rows = rows
+        count = used
+        // Every key must be found where lookups probe for it.
+        guard keys.indices.allSatisfy({ keys[$0] == -1 || slot(keys[$0]) == $0 }) else { return nil }
+    }
+
+    /// The slots as they are: keys (-1 for free) and their rows.
+    var storage: (keys: [Int32], rows: [Int32]) { (keys, rows) }
 
     private func slot(_ key: Int32) -> Int {
         let mask = keys.count - 1

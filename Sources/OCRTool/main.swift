@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 let commands: [any Command.Type] = [RecognizeCommand.self, TrainCommand.self, EvalCommand.self, InfoCommand.self, AverageCommand.self,
-                                    SynthCommand.self, BenchCommand.self]
+                                    SynthCommand.self, SpellingCommand.self, BenchCommand.self]
 
 func printError(_ text: String) {
     fputs(text + "\n", stderr)
