@@ -94,8 +94,9 @@ public struct SafeTensors {
             throw fail("not a safetensors file: \(bytes.count) bytes, shorter than the 8-byte header length")
         }
         let headerLength = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        // Every safetensors header is a JSON object: a file whose ninth byte is not `{` is some other file.
-        guard bytes.count > 8, bytes[8] == UInt8(ascii: "{") else {
+        // Every safetensors header is a JSON object: a file whose length does not fit and whose
+        // ninth byte is not `{` is some other kind of file, not a damaged model.
+        guard headerLength <= UInt64(bytes.count - 8) || (bytes.count > 8 && bytes[8] == UInt8(ascii: "{")) else {
             throw fail("not a safetensors file (no JSON header after the 8-byte header length)")
         }
         guard headerLength <= UInt64(bytes.count - 8) else {

@@ -26,6 +26,32 @@ import Testing
         #expect(names.contains("rnn.0.rnn.weight_hh_l0_reverse") && names.last == "rnn.1.emb.bias")
     }
 
+    /// At inference a sample's logits do not depend on the batch around it: each, padded to the
+    /// widest of a batch, gives exactly the logits it gives alone at its own width.
+    @Test func aSampleReadsAloneAsInABatch() {
+        let network = CRNN(Self.tiny, seed: 6)
+        _ = network.forward(randomValues(2 * 8 * 16, seed: 7), batch: 2, width: 16, training: true)  // running statistics
+        let widths = [12, 7, 23, 9], widest = 23, h = 8
+        let samples = widths.enumerated().map { randomValues(h * $0.element, seed: 10 + UInt64($0.offset)) }
+        var batch = [Float](repeating: 0, count: widths.count * h * widest)
+        for (n, (sample, w)) in zip(samples, widths).enumerated() {
+            for y in 0..<h { for x in 0..<w { batch[(n * h + y) * widest + x] = sample[y * w + x] } }
+        }
+        let together = network.forward(batch, batch: widths.count, width: widest, widths: widths, training: false)
+        let classes = 5
+        for (n, (sample, w)) in zip(samples, widths).enumerated() {
+            let alone = network.forward(sample, batch: 1, width: w, widths: [w], training: false)
+            #expect(together.lengths[n] == alone.lengths[0])
+            var largest: Float = 0
+            for t in 0..<alone.lengths[0] {
+                for k in 0..<classes {
+                    largest = max(largest, abs(together.logits[(t * widths.count + n) * classes + k] - alone.logits[t * classes + k]))
+                }
+            }
+            #expect(largest == 0, "sample \(n) (width \(w)): largest logit difference \(largest)")
+        }
+    }
+
     /// Inference folds BatchNorm into the convolution and fuses ReLU; it must equal the layers
     /// applied one by one in evaluation mode.
     @Test func fusedInferenceEqualsLayerByLayer() {

@@ -120,7 +120,9 @@ func temporaryPath(_ name: String) throws -> String {
         #expect(loadError([1, 2, 3])?.contains("shorter than the 8-byte header length") == true)
         #expect(loadError(Array(bytes.prefix(100)))?.contains("past the end of the file") == true)
         #expect(loadError([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F] + [UInt8](repeating: 0, count: 64))?
-                    .contains("past the end") == true)
+                    .contains("not a safetensors file") == true)
+        #expect(loadError(Array("root:x:0:0:root:/root:/bin/bash\n".utf8))?.contains("not a safetensors file") == true)
+        #expect(loadError([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F] + Array("{\"a\":".utf8))?.contains("past the end") == true)
         #expect(loadError(file("{not json"))?.contains("not valid JSON") == true)
         #expect(loadError(file("[1,2]"))?.contains("not a JSON object") == true)
         #expect(loadError(file("{\"w\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,2]}}", data: [0, 0]))?

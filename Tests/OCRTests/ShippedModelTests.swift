@@ -39,4 +39,22 @@ import Testing
         let characters = Self.texts.reduce(0) { $0 + $1.count }
         #expect(Double(errors) / Double(characters) < 0.03, "\(texts[0])")
     }
+
+    /// A line cropped tight to its ink reads the same, text and confidences, alone, beside wider
+    /// lines in one batch, and in another order: padding never reaches what the network computes
+    /// for a line, and every line gets the paper it needs beside its ink.
+    @Test func aLineReadsTheSameAloneAndInABatch() throws {
+        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: Self.modelPath), splitsLines: false)
+        let renderer = try FontRenderer(path: SyntheticLinesTests.fontDirectory + "/DejaVuSerif.ttf", pixelSize: 24)
+        let lines = try ["dry seasons.", "induc-", "The quick brown fox jumps over the lazy dog, 1,284.50;"].map { text in
+            let image = try renderer.render(text)
+            let ink = try #require(image.inkColumns)
+            let rows = (0..<image.height).filter { y in (0..<image.width).contains { image[$0, y] < 128 } }
+            return image.cropped(x: ink.lowerBound, y: rows.first!, width: ink.count, height: rows.last! - rows.first! + 1)
+        }
+        let alone = lines.map { recognizer.recognize($0) }
+        #expect(recognizer.recognize(lines) == alone)
+        #expect(recognizer.recognize(lines.reversed()) == alone.reversed())
+        #expect(alone[0].text == "dry seasons." && alone[1].text == "induc-", "\(alone.map(\.text))")
+    }
 }

@@ -117,4 +117,39 @@ import Testing
         #expect(recognizer.spelling?.weight == Recognizer.defaultSpellingWeight)
         #expect(try Recognizer(modelPath: ShippedModelTests.modelPath, spellingWeight: 0).spelling == nil)
     }
+
+    /// A table written for a word list loads as the very model learned from the list; it is used
+    /// only for that list (an edited list is learned afresh), and a damaged table is ignored, never
+    /// trusted.
+    @Test func tablesLoadAsTheLearnedModelAndOnlyForTheirList() throws {
+        let list = try temporaryPath("test.words.txt")
+        try (Self.words.joined(separator: "\n") + "\n").write(toFile: list, atomically: true, encoding: .utf8)
+        let learned = try SpellingModel(contentsOf: list)
+        try SpellingModel.write(tableFor: list)
+        let tablePath = SpellingModel.tablePath(forWordList: list)
+        #expect(tablePath.hasSuffix("/test.words.table"))
+        let table = try #require(readFileBytes(tablePath)), listBytes = try #require(readFileBytes(list))
+        let loaded = try #require(SpellingModel(table: table, wordList: listBytes))
+        let texts = ["the often little list", "ofter tbe", "It is THAT", "x9 of-the", "offerings"]
+        #expect(texts.map(loaded.score) == texts.map(learned.score))
+        #expect(try SpellingModel(contentsOf: list).score("offer it") == learned.score("offer it"))
+        // Another list, or the same list edited, does not take the table.
+        #expect(SpellingModel(table: table, wordList: listBytes + Array("more\n".utf8)) == nil)
+        // Truncated, or with a byte changed in its sizes or its context slots: refused.
+        #expect(SpellingModel(table: Array(table.dropLast(3)), wordList: listBytes) == nil)
+        for offset in [20, 40, 72] {
+            var damaged = table
+            for i in offset..<(offset + 4) { damaged[i] ^= 0xFF }
+            #expect(SpellingModel(table: damaged, wordList: listBytes) == nil, "bytes \(offset) to \(offset + 3) changed")
+        }
+    }
+
+    /// The shipped word list's table is there and is the shipped list's, so that the default
+    /// decoding does not learn the list at every start.
+    @Test func theShippedTableBelongsToTheShippedList() throws {
+        let list = ModelLocation.wordList(forModel: ShippedModelTests.modelPath)
+        let table = try #require(readFileBytes(SpellingModel.tablePath(forWordList: list)), "run ocr spelling \(list)")
+        #expect(SpellingModel(table: table, wordList: try #require(readFileBytes(list))) != nil,
+                "the table is not the list's: run ocr spelling \(list)")
+    }
 }
