@@ -3,8 +3,8 @@
 #   sh pretrained/train.sh
 # It writes pretrained/printed-en-1.safetensors* (phase 1 of the shipped model; the shipped file
 # is only replaced by hand) and continues from pretrained/printed-en-1.safetensors.ckpt when that
-# exists (training spans
-# sessions), otherwise starts fresh. Ctrl-C or SIGTERM writes a checkpoint and stops.
+# exists (training spans sessions), otherwise starts fresh. Ctrl-C or SIGTERM writes a checkpoint
+# and stops.
 # Fonts: the packages named in datasets/fonts/train.txt and validation.txt must be installed.
 set -e
 ocr=${OCR:-.build/release/ocr}

@@ -78,4 +78,20 @@ import Testing
         #expect(negative.isLightOnDark)
         #expect(negative.normalizedPolarity() == page)
     }
+
+    /// The paper level is the 90th percentile; the ink columns run from the first column with a
+    /// pixel at or below Otsu's threshold to the last, and a flat image has none.
+    @Test func paperLevelAndInkColumns() {
+        var image = GrayImage(width: 40, height: 10, value: 200)
+        for y in 2..<8 { for x in [5, 6, 30] { image[x, y] = 10 } }
+        #expect(image.paperLevel == 200)
+        #expect(image.inkColumns == 5..<31)
+        #expect(GrayImage(width: 40, height: 10, value: 200).inkColumns == nil)
+        var faint = GrayImage(width: 40, height: 10, value: 200)
+        faint[3, 3] = 180  // 20 levels: not ink
+        #expect(faint.inkColumns == nil)
+        var noisy = GrayImage(width: 100, height: 1, value: 250)
+        for x in 0..<95 { noisy[x, 0] = UInt8(150 + x) }
+        #expect(noisy.paperLevel == 240)  // 90 of the 100 pixels are below 240
+    }
 }
