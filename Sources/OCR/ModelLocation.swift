@@ -77,9 +77,14 @@ extension ModelLocation {
     public static func model(named: String?) throws(ModelFileError) -> String {
         if let named { return named }
         guard let found = try shippedModel() else {
-            throw ModelFileError(file: shippedFileName, reason: "the shipped model was not found (name a model, or set "
-                                 + "\(environmentVariable)); looked for it in:\n  " + candidates().joined(separator: "\n  "))
+            throw ModelFileError(file: shippedFileName, reason: notFound)
         }
         return found
+    }
+
+    /// Why there is no model: the shipped one is nowhere it was looked for.
+    static var notFound: String {
+        "the shipped model was not found (name a model, or set \(environmentVariable)); looked for it in:\n  "
+            + candidates().joined(separator: "\n  ")
     }
 }

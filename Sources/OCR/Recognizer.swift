@@ -49,8 +49,7 @@ public enum RecognitionError: Error, CustomStringConvertible, Sendable {
         case let .badPixelBuffer(count, width, height): return "\(count) pixels do not fill a \(width)x\(height) image"
         case .model(let error): return error.description
         case .noShippedModel:
-            return "the shipped model \(ModelLocation.shippedFileName) was not found (set \(ModelLocation.environmentVariable) "
-                + "or pass a model); looked in: " + ModelLocation.candidates().joined(separator: ", ")
+            return "\(ModelLocation.shippedFileName): \(ModelLocation.notFound)"
         case .wordList(let error): return error.description
         }
     }

@@ -141,14 +141,25 @@ public struct SpellingModel: Sendable {
     /// made of this very list lies beside it (``tablePath(forWordList:)``), the model is read from
     /// it (a few milliseconds) instead of being learned again (tens of milliseconds).
     public init(contentsOf path: String) throws(SpellingModelError) {
-        guard let bytes = readFileBytes(path), String(validating: bytes, as: UTF8.self) != nil else {
-            throw .unreadable(path)
-        }
+        let bytes = try Self.wordListBytes(path)
         if let table = readFileBytes(Self.tablePath(forWordList: path)),
            let model = SpellingModel(table: table, wordList: bytes) {
             self = model
             return
         }
+        try self.init(learning: bytes, path: path)
+    }
+
+    /// The bytes of a word list file, which must be UTF-8.
+    static func wordListBytes(_ path: String) throws(SpellingModelError) -> [UInt8] {
+        guard let bytes = readFileBytes(path), String(validating: bytes, as: UTF8.self) != nil else {
+            throw .unreadable(path)
+        }
+        return bytes
+    }
+
+    /// A model learned from the bytes of the word list at `path`.
+    init(learning bytes: [UInt8], path: String) throws(SpellingModelError) {
         let words = bytes.split(whereSeparator: { $0 == 10 || $0 == 13 }).filter { $0.first != UInt8(ascii: "#") }
         guard !words.isEmpty else { throw .empty(path) }
         self.init(utf8Words: words)
@@ -246,12 +257,8 @@ extension SpellingModel {
     /// The model learned from the word list at `path`, written to ``tablePath(forWordList:)``
     /// (atomically), so later loads read it instead of learning it again.
     public static func write(tableFor path: String) throws(SpellingModelError) {
-        guard let bytes = readFileBytes(path), String(validating: bytes, as: UTF8.self) != nil else {
-            throw .unreadable(path)
-        }
-        let words = bytes.split(whereSeparator: { $0 == 10 || $0 == 13 }).filter { $0.first != UInt8(ascii: "#") }
-        guard !words.isEmpty else { throw .empty(path) }
-        let model = SpellingModel(utf8Words: words)
+        let bytes = try wordListBytes(path)
+        let model = try SpellingModel(learning: bytes, path: path)
         var out = tableMagic
         func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
         func put(_ floats: [Float]) { for f in floats { put(f.bitPattern) } }
@@ -305,7 +312,7 @@ extension SpellingModel {
         // The sizes the learning code makes: anything else is not our table.
         guard denseCount == UInt64(Self.denseContexts * s), unigramCount == UInt64(s), keyCount >= 2,
               keyCount <= 1 << 30, keyCount & (keyCount - 1) == 0, longCount % UInt64(s) == 0,
-              longCount / UInt64(s) <= keyCount / 2, wordCount <= UInt64(table.count) / 8 else { return nil }
+              longCount / UInt64(s) <= keyCount / 2 else { return nil }
         guard let dense = get32(Int(denseCount), as: Float.self), let keys = get32(Int(keyCount), as: Int32.self),
               let rows = get32(Int(keyCount), as: Int32.self), let long = get32(Int(longCount), as: Float.self),
               let logUnigram = get32(s, as: Float.self) else { return nil }
