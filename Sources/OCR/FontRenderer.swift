@@ -77,13 +77,19 @@ public final class FontRenderer {
                 FT_Get_Kerning(face, previous, index, FT_UInt(FT_KERNING_DEFAULT.rawValue), &delta)
                 pen += Int(delta.x >> 6)
             }
-            guard FT_Load_Glyph(face, index, Int32(FT_LOAD_RENDER)) == 0 else {
+            // Outlines only: a font's embedded bitmaps (CMU Typewriter has 1-bit ones at small
+            // sizes) would come back in another pixel mode, and such lines were drawn blank.
+            guard FT_Load_Glyph(face, index, Int32(FT_LOAD_RENDER) | Int32(FT_LOAD_NO_BITMAP)) == 0 else {
                 throw FontError(file: path, reason: "cannot render U+\(String(scalar.value, radix: 16, uppercase: true))")
             }
             let slot = face.pointee.glyph.pointee
             let bitmap = slot.bitmap
             let rows = Int(bitmap.rows), width = Int(bitmap.width), pitch = Int(bitmap.pitch)
-            if rows > 0 && width > 0, let buffer = bitmap.buffer, bitmap.pixel_mode == UInt8(FT_PIXEL_MODE_GRAY.rawValue) {
+            if rows > 0 && width > 0, let buffer = bitmap.buffer {
+                guard bitmap.pixel_mode == UInt8(FT_PIXEL_MODE_GRAY.rawValue) else {
+                    throw FontError(file: path, reason: "renders U+\(String(scalar.value, radix: 16, uppercase: true)) in pixel mode "
+                                    + "\(bitmap.pixel_mode), not 8-bit gray")
+                }
                 let pixels = [UInt8](UnsafeBufferPointer(start: buffer, count: rows * abs(pitch)))
                 let x = pen + Int(slot.bitmap_left), y = ascender - Int(slot.bitmap_top)
                 placed.append(Placed(x: x, y: y, width: width, rows: rows, pitch: pitch, pixels: pixels))

@@ -1,14 +1,17 @@
 import Imaging
 
-/// A PNG chart of a training run: training loss (blue, log scale, left) and validation CER
-/// (red, linear from 0, right) against the step, with grid lines and numeric labels.
+/// A PNG chart of a training run: training loss (blue, log scale, left axis) and validation CER
+/// (red, linear from 0, right axis) against the step, with a title, axis names, a legend, grid
+/// lines and numeric labels.
 public struct TrainingChart {
     public var losses: [(step: Int, value: Double)] = []
     public var errorRates: [(step: Int, value: Double)] = []
+    /// Drawn above the plot.
+    public var title = "Training"
 
     public init() {}
 
-    static let width = 720, height = 400, left = 70, right = 70, top = 20, bottom = 40
+    static let width = 720, height = 430, left = 78, right = 78, top = 50, bottom = 44
 
     public func render() -> RGBImage {
         var canvas = Canvas(width: Self.width, height: Self.height)
@@ -24,22 +27,40 @@ public struct TrainingChart {
         }
         let cerTop = max(errorRates.map(\.value).max() ?? 0.1, 0.01)
         func yCER(_ v: Double) -> Int { Self.top + plotH - Int(v / cerTop * Double(plotH)) }
-        let gray: (UInt8, UInt8, UInt8) = (220, 220, 220), black: (UInt8, UInt8, UInt8) = (0, 0, 0)
-        let blue: (UInt8, UInt8, UInt8) = (30, 80, 200), red: (UInt8, UInt8, UInt8) = (200, 40, 40)
+        let gray: Canvas.Color = (220, 220, 220), black: Canvas.Color = (0, 0, 0)
+        let blue: Canvas.Color = (30, 80, 200), red: Canvas.Color = (200, 40, 40)
+        canvas.text(title, x: (Self.width - Canvas.textWidth(title)) / 2, y: 6, black)
+        // Legend, under the title.
+        let lossName = "training loss (log scale)", cerName = "validation CER"
+        let legendWidth = 24 + Canvas.textWidth(lossName) + 24 + 24 + Canvas.textWidth(cerName)
+        var lx = (Self.width - legendWidth) / 2
+        canvas.fill(lx, 30, lx + 18, 31, blue)
+        canvas.text(lossName, x: lx + 24, y: 24, blue)
+        lx += 24 + Canvas.textWidth(lossName) + 24
+        canvas.fill(lx, 30, lx + 18, 31, red)
+        canvas.fill(lx + 7, 28, lx + 11, 33, red)
+        canvas.text(cerName, x: lx + 24, y: 24, red)
         for i in 0...4 {
             let y = Self.top + plotH * i / 4
             canvas.line(Self.left, y, Self.left + plotW, y, gray)
             let xx = Self.left + plotW * i / 4
             canvas.line(xx, Self.top, xx, Self.top + plotH, gray)
-            canvas.text(String(maxStep * i / 4), x: xx - 10, y: Self.top + plotH + 8, black)
-            canvas.text(Self.percent(cerTop * Double(4 - i) / 4), x: Self.left + plotW + 6, y: y - 3, red)
+            let step = String(maxStep * i / 4)
+            canvas.text(step, x: xx - Canvas.textWidth(step) / 2, y: Self.top + plotH + 4, black)
+            canvas.text(Self.percent(cerTop * Double(4 - i) / 4), x: Self.left + plotW + 6, y: y - 7, red)
         }
+        canvas.text("step", x: Self.left + (plotW - Canvas.textWidth("step")) / 2, y: Self.height - 18, black)
+        canvas.text("loss", x: 4, y: Self.top - 16, blue)
+        canvas.text("CER", x: Self.width - 4 - Canvas.textWidth("CER"), y: Self.top - 16, red)
         for decade in Int(lowDecade)...Int(highDecade) {
-            canvas.text(Self.power(decade), x: 4, y: yLoss(Self.pow10(decade)) - 3, blue)
+            let label = Self.power(decade)
+            canvas.text(label, x: Self.left - 6 - Canvas.textWidth(label), y: yLoss(Self.pow10(decade)) - 7, blue)
         }
         canvas.rectangle(Self.left, Self.top, Self.left + plotW, Self.top + plotH, black)
         for (a, b) in zip(losses, losses.dropFirst()) { canvas.line(x(a.step), yLoss(a.value), x(b.step), yLoss(b.value), blue) }
         for (a, b) in zip(errorRates, errorRates.dropFirst()) { canvas.line(x(a.step), yCER(a.value), x(b.step), yCER(b.value), red) }
+        // Points, so that a run with a single validation (or loss row) still shows it.
+        for p in losses { canvas.fill(x(p.step) - 1, yLoss(p.value) - 1, x(p.step) + 1, yLoss(p.value) + 1, blue) }
         for p in errorRates { canvas.rectangle(x(p.step) - 2, yCER(p.value) - 2, x(p.step) + 2, yCER(p.value) + 2, red) }
         return canvas.image
     }
@@ -53,61 +74,6 @@ public struct TrainingChart {
     static func percent(_ v: Double) -> String {
         let tenths = Int((v * 1000).rounded())
         return "\(tenths / 10).\(tenths % 10)%"
-    }
-}
-
-/// An RGB drawing surface with lines, rectangles and a 3x5 pixel font for digits and a few signs.
-struct Canvas {
-    var image: RGBImage
-
-    init(width: Int, height: Int) {
-        image = RGBImage(width: width, height: height, pixels: [UInt8](repeating: 255, count: width * height * 3))
-    }
-
-    mutating func set(_ x: Int, _ y: Int, _ c: (UInt8, UInt8, UInt8)) {
-        guard x >= 0, y >= 0, x < image.width, y < image.height else { return }
-        let i = (y * image.width + x) * 3
-        image.pixels[i] = c.0; image.pixels[i + 1] = c.1; image.pixels[i + 2] = c.2
-    }
-
-    /// Bresenham's line.
-    mutating func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ c: (UInt8, UInt8, UInt8)) {
-        var x = x0, y = y0
-        let dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
-        var err = dx + dy
-        while true {
-            set(x, y, c)
-            if x == x1 && y == y1 { break }
-            let e2 = 2 * err
-            if e2 >= dy { err += dy; x += sx }
-            if e2 <= dx { err += dx; y += sy }
-        }
-    }
-
-    mutating func rectangle(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ c: (UInt8, UInt8, UInt8)) {
-        line(x0, y0, x1, y0, c); line(x1, y0, x1, y1, c); line(x1, y1, x0, y1, c); line(x0, y1, x0, y0, c)
-    }
-
-    static let glyphs: [Character: [UInt16]] = {
-        // 3x5 glyphs, each row 3 bits (left = 4).
-        let rows: [Character: [UInt16]] = [
-            "0": [7, 5, 5, 5, 7], "1": [2, 6, 2, 2, 7], "2": [7, 1, 7, 4, 7], "3": [7, 1, 7, 1, 7], "4": [5, 5, 7, 1, 1],
-            "5": [7, 4, 7, 1, 7], "6": [7, 4, 7, 5, 7], "7": [7, 1, 1, 1, 1], "8": [7, 5, 7, 5, 7], "9": [7, 5, 7, 1, 7],
-            ".": [0, 0, 0, 0, 2], "%": [5, 1, 2, 4, 5], "-": [0, 0, 7, 0, 0],
-        ]
-        return rows
-    }()
-
-    /// Text at 2x scale with its top-left corner at (x, y).
-    mutating func text(_ s: String, x: Int, y: Int, _ c: (UInt8, UInt8, UInt8)) {
-        for (i, ch) in s.enumerated() {
-            guard let rows = Self.glyphs[ch] else { continue }
-            for (ry, bits) in rows.enumerated() {
-                for bx in 0..<3 where bits & (4 >> bx) != 0 {
-                    for dy in 0..<2 { for dx in 0..<2 { set(x + i * 8 + bx * 2 + dx, y + ry * 2 + dy, c) } }
-                }
-            }
-        }
     }
 }
 

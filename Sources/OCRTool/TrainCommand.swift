@@ -106,6 +106,8 @@ enum TrainCommand: Command {
             options.learningRate = lr
         }
         let checkpoint = a.string("--checkpoint") ?? out + ".ckpt"
+        // Before any work: a run that cannot save would train for nothing.
+        for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] { try checkWritable(path, option: option) }
 
         // Data.
         var trainSamples = try LineDataset.load(sources)
@@ -211,6 +213,18 @@ enum TrainCommand: Command {
         return try loop(trainer, out: out, checkpoint: checkpoint, keep: keep)
     }
 
+    /// Refuses a file that cannot be written: its folder missing, not a folder, or not writable.
+    static func checkWritable(_ path: String, option: String) throws(ModelFileError) {
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ModelFileError(file: path, reason: "cannot write \(option): no folder \(folder)")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw ModelFileError(file: path, reason: "cannot write \(option): the folder \(folder) is not writable")
+        }
+    }
+
     /// Where the checkpoint of step `step` is kept: `run.ckpt` → `run.step-500.ckpt`.
     static func keptCheckpoint(_ checkpoint: String, step: Int) -> String {
         (checkpoint.hasSuffix(".ckpt") ? String(checkpoint.dropLast(5)) : checkpoint) + ".step-\(step).ckpt"
@@ -232,6 +246,7 @@ enum TrainCommand: Command {
         let options = trainer.options
         let log = CSVLog(path: out + ".log.csv")
         var chart = log.chart(upTo: trainer.step)
+        chart.title = "ocr train: " + (out as NSString).lastPathComponent
         let interactive = isatty(STDERR_FILENO) != 0
         var windowLoss: Float = 0, windowSteps = 0, windowStart = monotonicSeconds()
         var lastCER = "-"
@@ -264,6 +279,18 @@ enum TrainCommand: Command {
                     print(line)
                 }
             }
+            // Every `logEvery` steps a row of the log and a point of the chart's loss; validations
+            // add their own row below.
+            if step % Self.logEvery == 0 && !validating && windowSteps > 0 {
+                let speed = Double(windowSteps * options.batchSize) / max(monotonicSeconds() - windowStart, 1e-9)
+                log.append(step: step, loss: windowLoss / Float(windowSteps),
+                           learningRate: options.learningRate(at: step, plateauScale: trainer.plateauScale),
+                           linesPerSecond: speed, cer: nil, wer: nil)
+                chart.losses.append((step, Double(windowLoss) / Double(windowSteps)))
+                windowLoss = 0
+                windowSteps = 0
+                windowStart = monotonicSeconds()
+            }
             if validating {
                 let (rates, improved) = trainer.validateAndTrack()
                 lastCER = trainer.validationLines.isEmpty ? "-" : String(format: "%.2f%%", rates.cer * 100)
@@ -279,14 +306,14 @@ enum TrainCommand: Command {
                 } catch {
                     printError("ocr train: \(error)")
                 }
-                print("validation at step \(step): CER \(lastCER) WER \(String(format: "%.2f%%", rates.wer * 100))"
-                      + (improved ? " (best, saved to \(out))" : ""))
                 trainer.model.trainingSummary = [
                     "steps": String(step),
                     "lines": trainer.synthetic.map { "synthetic, \($0.fontPaths.count) fonts" } ?? String(trainer.trainingLines.count),
                     "validation_cer": String(format: "%.5f", rates.cer), "batch": String(options.batchSize),
                 ]
                 if improved || trainer.validationLines.isEmpty { try trainer.model.save(to: out) }
+                print("validation at step \(step): CER \(lastCER) WER \(String(format: "%.2f%%", rates.wer * 100))"
+                      + (improved ? " (best, saved to \(out))" : ""))
                 try trainer.saveCheckpoint(to: checkpoint)
                 if keep > 0 { try keepCheckpoint(trainer, checkpoint, keep: keep) }
                 windowLoss = 0
@@ -303,6 +330,9 @@ enum TrainCommand: Command {
         return 0
     }
 
+    /// Steps between rows of the training log (and points of the chart's loss curve).
+    static let logEvery = 50
+
     static func format(_ v: Double) -> String { String(format: "%.4f", v) }
 
     static func duration(_ seconds: Double) -> String {
@@ -311,7 +341,9 @@ enum TrainCommand: Command {
     }
 }
 
-/// The training log, one CSV row per validation.
+/// The training log: a CSV row every ``TrainCommand/logEvery`` steps and at every validation,
+/// which alone fills the validation columns; the loss is the mean over the steps since the row
+/// before.
 struct CSVLog {
     let path: String
 

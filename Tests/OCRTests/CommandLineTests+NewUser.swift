@@ -92,3 +92,18 @@ extension CommandLineTests {
         #expect(json.stdout.split(separator: "\n").count == 2 && json.stdout.contains("\"error\""))
     }
 }
+
+extension CommandLineTests {
+    /// A run that could not save its model stops before training, and says so.
+    @Test func trainingChecksWhereItWillWriteFirst() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
+        let run = try ocr(["train", "--train", dir, "--out", "/nonexistent/dir/x.safetensors", "--steps", "20",
+                           "--arch", TrainerTests.spec.replacingOccurrences(of: "F11", with: "F0")])
+        #expect(run.status == 1 && run.stderr.contains("cannot write --out: no folder /nonexistent/dir"), "\(run.stderr)")
+        #expect(!run.stdout.contains("step") && !run.stdout.contains("saved"), "\(run.stdout)")
+        let checkpoint = try ocr(["train", "--train", dir, "--out", dir + "/m.safetensors", "--checkpoint", "/nonexistent/c.ckpt",
+                                  "--steps", "20"])
+        #expect(checkpoint.status == 1 && checkpoint.stderr.contains("cannot write --checkpoint"), "\(checkpoint.stderr)")
+    }
+}

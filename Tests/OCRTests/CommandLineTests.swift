@@ -118,7 +118,10 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("resuming \(model).ckpt at step 40") && resumed.stdout.contains("validation at step 60"))
         let csv = try String(contentsOfFile: model + ".log.csv", encoding: .utf8)
-        #expect(csv.split(separator: "\n").count == 4)  // header + steps 20, 40, 60
+        let logRows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        // The header, the validations at steps 20, 40 and 60, and the loss alone at step 50.
+        #expect(logRows.map { $0.first ?? "" } == ["step", "20", "40", "50", "60"], "\(csv)")
+        #expect(logRows[3].count == 6 && Double(logRows[3][1]) != nil && logRows[3][4].isEmpty && !logRows[4][4].isEmpty, "\(csv)")
 
         let eval = try ocr(["eval", "--model", model, "--format", "json", dir])
         #expect(eval.status == 0)

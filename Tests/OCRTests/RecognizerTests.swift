@@ -123,15 +123,34 @@ import Testing
         #expect(viaAsync == alone[3])
     }
 
-    @Test func overlayMarksLinesAndCharacters() throws {
-        let recognizer = Recognizer(model: try Self.model())
-        let image = BitmapFont.render("0123 45")
+    /// The overlay shows the text read beside each line, marks unsure characters in red on the
+    /// image and red on yellow in the text, and draws nothing outside a line's box.
+    @Test func overlayShowsTheTextAndTheUnsureCharacters() throws {
+        let recognizer = Recognizer(model: try Self.model(), splitsLines: false)
+        let image = GrayImage.stacked([BitmapFont.render("0123 45"), BitmapFont.render("6789 01")])
         var result = recognizer.recognize(image)
-        result.lines[0].characters = [RecognizedCharacter(character: "0", confidence: 1, x: 4..<12)]
+        let half = image.height / 2
+        result.lines = [
+            RecognizedLine(text: "01", confidence: 0.2, characters: [RecognizedCharacter(character: "0", confidence: 0.9, x: 4..<12),
+                                                                    RecognizedCharacter(character: "1", confidence: 0.2, x: 14..<22)],
+                           box: PixelBox(x: 0, y: 0, width: image.width, height: half)),
+            RecognizedLine(text: "6", confidence: 0.9, characters: [RecognizedCharacter(character: "6", confidence: 0.9, x: 4..<12)],
+                           box: PixelBox(x: 0, y: half, width: image.width, height: image.height - half)),
+        ]
         let picture = Overlay.draw(result, on: image)
-        #expect(picture.width == image.width && picture.height == image.height + 8)
-        let bottom = (picture.height - 1) * picture.width
-        #expect(picture.pixels[(bottom + 6) * 3 + 1] == 200)   // a green confidence bar under the character
-        #expect(picture.pixels[(bottom + 30) * 3 + 1] == 255)  // nothing where no character is
+        #expect(picture.width == image.width + 12 + 2 * 8 + 4 && picture.height >= image.height)
+        func pixel(_ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) {
+            let i = (y * picture.width + x) * 3
+            return (picture.pixels[i], picture.pixels[i + 1], picture.pixels[i + 2])
+        }
+        // The unsure "1" is outlined in red inside the first line's box, the sure "0" is not.
+        #expect(pixel(14, 1) == (220, 30, 30) && pixel(4, 1) != (220, 30, 30))
+        // Its text: "0" in black, "1" on yellow, beside the line.
+        let textColumns = (image.width + 12)..<picture.width
+        let firstRows = 0..<(half + 4)
+        #expect(textColumns.contains { x in firstRows.contains { pixel(x, $0) == (0, 0, 0) } })
+        #expect(textColumns.contains { x in firstRows.contains { pixel(x, $0) == (255, 235, 90) } })
+        // No red in the second line's box: the first line's marks stop at its own box.
+        #expect(!((half + 1)..<image.height).contains { y in (0..<image.width).contains { pixel($0, y) == (220, 30, 30) } })
     }
 }

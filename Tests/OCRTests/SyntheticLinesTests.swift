@@ -196,7 +196,10 @@ import Testing
         chart.losses = [(100, 50), (200, 5), (300, 0.5)]
         chart.errorRates = [(100, 0.5), (200, 0.1), (300, 0.02)]
         let image = chart.render()
-        #expect(image.width == 720 && image.height == 400)
+        #expect(image.width == 720 && image.height == 430)
+        // The title and the legend are drawn above the plot.
+        let black = (0..<20).contains { y in (0..<720).contains { x in image.pixels[(y * 720 + x) * 3] == 0 } }
+        #expect(black, "no title")
         var blue = 0, red = 0
         for i in stride(from: 0, to: image.pixels.count, by: 3) {
             if image.pixels[i] == 30 && image.pixels[i + 2] == 200 { blue += 1 }
@@ -205,5 +208,39 @@ import Testing
         #expect(blue > 100 && red > 100)
         let decoded = try ImageDecoder().decodeRGB(try PNGEncoder.encode(image))
         #expect(decoded == image)
+    }
+
+    /// A line whose degradation wiped out its text is told from one that still shows it: a flat
+    /// colour, noise, or the clean ink gone from a third of the line are refused; the line itself,
+    /// blurred, faint or binarized, is kept.
+    @Test func degradedLinesMustStillShowTheirText() throws {
+        let clean = try FontRenderer(path: Self.fontDirectory + "/DejaVuSans.ttf", pixelSize: 24).render("time ===============")
+        #expect(SyntheticLines.showsText(clean, of: clean))
+        let faint = GrayImage(width: clean.width, height: clean.height, pixels: clean.pixels.map { 200 + $0 / 5 })
+        #expect(SyntheticLines.showsText(faint, of: clean))
+        #expect(SyntheticLines.showsText(clean.binarized(threshold: 128), of: clean))
+        var rng = SplitMix64(seed: 1)
+        let blurred = Augmentation().apply(clean, rng: &rng)
+        #expect(SyntheticLines.showsText(blurred, of: clean))
+        #expect(!SyntheticLines.showsText(GrayImage(width: clean.width, height: clean.height, value: 180), of: clean))
+        let noise = GrayImage(width: clean.width, height: clean.height, pixels: clean.pixels.map { _ in UInt8(rng.next() % 256) })
+        #expect(!SyntheticLines.showsText(noise, of: clean))
+        // The rule of `=` blurred away, "time" left: most of the ink is gone.
+        let ruleStart = try #require(try FontRenderer(path: Self.fontDirectory + "/DejaVuSans.ttf", pixelSize: 24).render("time ")
+            .inkColumns).upperBound + 4
+        var wiped = clean
+        for y in 0..<clean.height { for x in ruleStart..<clean.width { wiped[x, y] = 255 } }
+        #expect(!SyntheticLines.showsText(wiped, of: clean))
+    }
+
+    /// CMU Typewriter carries 1-bit embedded bitmaps at small sizes, which drew blank lines; the
+    /// renderer draws outlines at every size (fonts-cmu, which .ci/run installs).
+    @Test func fontsWithEmbeddedBitmapsDrawInk() throws {
+        let path = "/usr/share/fonts/truetype/cmu/cmuntt.ttf"
+        try #require(FileManager.default.fileExists(atPath: path), "apt-get install fonts-cmu")
+        for size in [12, 14, 16, 20, 24, 30] {
+            let image = try FontRenderer(path: path, pixelSize: size).render("Younger. field Caged \"with\" work 267")
+            #expect(image.inkRows() != nil, "blank at \(size) px")
+        }
     }
 }
