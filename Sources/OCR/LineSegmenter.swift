@@ -25,15 +25,21 @@ public struct SegmentedLine: Sendable {
     public var image: GrayImage
 }
 
-/// Splits an image of clean printed text (a paragraph, a page) into lines: binarize (Otsu), find
-/// the skew (up to ±3°) that makes the horizontal ink profile sharpest, cut the profile at its
-/// empty rows, and merge slivers (i-dots, accents, underscores) into their neighbour. An image
-/// holding one line comes back whole, never split.
+/// Splits an image of clean printed text (a paragraph, a page) into lines: binarize (Otsu), drop
+/// specks (blobs of one or two pixels), find the skew (up to ±3°) that makes the horizontal ink
+/// profile sharpest, cut the profile at its empty rows, merge slivers (i-dots, accents,
+/// underscores) into their neighbour, and cut a band much taller than the others (lines that
+/// touch) at its thinnest rows. Each line is cut out with its own ink only: rows of the other
+/// lines are paper in its picture. An image holding one line comes back whole, never split.
 public struct LineSegmenter: Sendable {
     /// Largest skew searched either way, in degrees.
     public var maxSkewDegrees: Float = 3
     /// A band shorter than this share of the tallest band is merged into its nearest neighbour.
     public var sliverRatio: Float = 0.4
+    /// A band taller than this many times the median band is lines that touch: it is cut.
+    public var touchingRatio: Float = 1.7
+    /// Blobs of ink of at most this many pixels are specks, left out.
+    public var speckPixels = 2
 
     public init() {}
 
@@ -44,14 +50,11 @@ public struct LineSegmenter: Sendable {
         let threshold = image.otsuThreshold()
         let (ink, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
         guard Int(paper) - Int(ink) >= 40 else { return whole }
-        // Ink pixel coordinates (every pixel darker than the threshold).
-        var xs = [Int32](), ys = [Int32]()
-        for y in 0..<image.height {
-            for x in 0..<image.width where image[x, y] <= threshold {
-                xs.append(Int32(x))
-                ys.append(Int32(y))
-            }
-        }
+        // Ink pixel coordinates (every pixel darker than the threshold, but specks).
+        let (xs, ys, blobHeights, specks) = Self.inkPixels(image, threshold: threshold, speckPixels: speckPixels)
+        // The page without its specks, for cutting the lines out of.
+        var clean = image
+        for i in specks { clean.pixels[i] = paper }
         guard !xs.isEmpty else { return whole }
         let slope = bestSlope(xs: xs, ys: ys, width: image.width, height: image.height)
         // Profile along the slope: row r holds the pixels with y + x·slope ≈ r (shifted to ≥ 0).
@@ -61,7 +64,7 @@ public struct LineSegmenter: Sendable {
         var profile = [Int](repeating: 0, count: rows)
         for i in xs.indices { profile[Self.row(xs[i], ys[i], q, shift)] += 1 }
         var bands = Self.bands(profile, minimum: 1)
-        bands = mergeSlivers(bands)
+        bands = splitTouching(mergeSlivers(bands), profile: profile, blobHeights: blobHeights)
         guard bands.count > 1 else { return whole }
         // Each band's ink bounding box, and its pixels sampled along the slope.
         var bandOfRow = [Int](repeating: -1, count: rows)
@@ -79,12 +82,15 @@ public struct LineSegmenter: Sendable {
             let x0 = max(0, b.minX - margin), x1 = min(image.width, b.maxX + 1 + margin)
             let r0 = band.lowerBound - margin, r1 = band.upperBound + margin
             var line = GrayImage(width: x1 - x0, height: r1 - r0, value: paper)
+            let own = bandOfRow[band.lowerBound]
             for x in x0..<x1 {
                 // The inverse of `row`: pixel (x, y) sits in row r.
                 let offset = Self.row(Int32(x), 0, q, shift)
                 for r in r0..<r1 {
+                    // Rows of another line stay paper: a line's picture holds its own ink only.
+                    if r >= 0 && r < rows && bandOfRow[r] >= 0 && bandOfRow[r] != own { continue }
                     let y = r - offset
-                    if y >= 0 && y < image.height { line[x - x0, r - r0] = image[x, y] }
+                    if y >= 0 && y < image.height { line[x - x0, r - r0] = clean[x, y] }
                 }
             }
             let y0 = max(0, b.minY - margin), y1 = min(image.height, b.maxY + 1 + margin)
@@ -138,6 +144,91 @@ public struct LineSegmenter: Sendable {
             if abs(slope) <= limit { consider(slope) }
         }
         return best.slope
+    }
+
+    /// The coordinates of the pixels at or below `threshold`, but those of 8-connected blobs of at
+    /// most `speckPixels` pixels (scanner dust, which would join the lines through the gaps), the
+    /// other blobs' heights, and the specks' pixels (y · width + x).
+    static func inkPixels(_ image: GrayImage, threshold: UInt8, speckPixels: Int)
+        -> (xs: [Int32], ys: [Int32], blobHeights: [Int], specks: [Int]) {
+        let w = image.width, h = image.height
+        // Union-find over ink pixels (-1: paper), each pointing at an earlier pixel of its blob;
+        // a blob's root is its first pixel.
+        var parent = [Int32](repeating: -1, count: w * h)
+        func root(_ i: Int) -> Int {
+            var i = i
+            while Int(parent[i]) != i { parent[i] = parent[Int(parent[i])]; i = Int(parent[i]) }
+            return i
+        }
+        for y in 0..<h {
+            for x in 0..<w where image[x, y] <= threshold {
+                let i = y * w + x
+                parent[i] = Int32(i)
+                for (dx, dy) in [(-1, 0), (-1, -1), (0, -1), (1, -1)] {
+                    let nx = x + dx, ny = y + dy
+                    guard nx >= 0, nx < w, ny >= 0, parent[ny * w + nx] >= 0 else { continue }
+                    let a = root(i), b = root(ny * w + nx)
+                    if a != b { parent[max(a, b)] = Int32(min(a, b)) }
+                }
+            }
+        }
+        // Blob numbers, in the order of their roots (which come first in the scan), replace the
+        // links: pixel i then holds -2 - its blob's number. Each blob's size and first and last row.
+        var size = [Int](), top = [Int](), bottom = [Int]()
+        for y in 0..<h {
+            for x in 0..<w where parent[y * w + x] != -1 {
+                let i = y * w + x
+                var r = i
+                while parent[r] >= 0 && Int(parent[r]) != r { r = Int(parent[r]) }
+                let b: Int
+                if parent[r] >= 0 {  // an unnumbered root: this pixel
+                    b = size.count
+                    size.append(0); top.append(y); bottom.append(y)
+                } else {
+                    b = Int(-2 - parent[r])
+                }
+                parent[i] = Int32(-2 - b)
+                size[b] += 1
+                bottom[b] = y
+            }
+        }
+        var xs = [Int32](), ys = [Int32](), specks = [Int]()
+        for y in 0..<h {
+            for x in 0..<w where parent[y * w + x] != -1 {
+                if size[Int(-2 - parent[y * w + x])] > speckPixels {
+                    xs.append(Int32(x))
+                    ys.append(Int32(y))
+                } else {
+                    specks.append(y * w + x)
+                }
+            }
+        }
+        let heights = size.indices.filter { size[$0] > speckPixels }.map { bottom[$0] - top[$0] + 1 }
+        return (xs, ys, heights, specks)
+    }
+
+    /// Bands that hold lines touching each other cut apart, each at its thinnest row (the fewest
+    /// ink pixels in `profile`) at least 3/4 of a line from either end, until none is that tall;
+    /// slivers the cuts leave (parts of other lines' letters) are merged again. The line height is
+    /// twice the median height of the letter-sized blobs (those at least 40% of the 90th-percentile
+    /// height, which leaves out dots, commas and cut-off parts): most are lower-case letters, whose
+    /// height is the x-height, and a line's ink with ascenders and descenders is about twice
+    /// that. A band taller than `touchingRatio` lines is cut.
+    func splitTouching(_ input: [Range<Int>], profile: [Int], blobHeights: [Int]) -> [Range<Int>] {
+        let sorted = blobHeights.sorted()
+        guard !sorted.isEmpty else { return input }
+        let letters = sorted.filter { 10 * $0 >= 4 * sorted[sorted.count * 9 / 10] }
+        let line = 2 * letters[letters.count / 2]
+        guard line >= 4 else { return input }
+        var out = [Range<Int>](), pending = Array(input.reversed())
+        while let band = pending.popLast() {
+            guard Float(band.count) > touchingRatio * Float(line) else { out.append(band); continue }
+            let inner = (band.lowerBound + line * 3 / 4)..<(band.upperBound - line * 3 / 4)
+            guard let cut = inner.min(by: { profile[$0] < profile[$1] }) else { out.append(band); continue }
+            pending.append(cut..<band.upperBound)
+            pending.append(band.lowerBound..<cut)
+        }
+        return out.count == input.count ? out : mergeSlivers(out)
     }
 
     /// Runs of rows whose count is at least `minimum`.

@@ -50,8 +50,8 @@ public struct TrainingChart {
             canvas.text(Self.percent(cerTop * Double(4 - i) / 4), x: Self.left + plotW + 6, y: y - 7, red)
         }
         canvas.text("step", x: Self.left + (plotW - Canvas.textWidth("step")) / 2, y: Self.height - 18, black)
-        canvas.text("loss", x: 4, y: Self.top - 16, blue)
-        canvas.text("CER", x: Self.width - 4 - Canvas.textWidth("CER"), y: Self.top - 16, red)
+        canvas.text("loss", x: 4, y: 24, blue)
+        canvas.text("CER", x: Self.width - 4 - Canvas.textWidth("CER"), y: 24, red)
         for decade in Int(lowDecade)...Int(highDecade) {
             let label = Self.power(decade)
             canvas.text(label, x: Self.left - 6 - Canvas.textWidth(label), y: yLoss(Self.pow10(decade)) - 7, blue)
