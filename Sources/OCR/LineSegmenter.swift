@@ -36,7 +36,7 @@ public struct LineSegmenter: Sendable {
     public var maxSkewDegrees: Float = 3
     /// A band shorter than this share of the tallest band is merged into its nearest neighbour.
     public var sliverRatio: Float = 0.4
-    /// A band taller than this many times the median band is lines that touch: it is cut.
+    /// A band taller than this many line heights (see `splitTouching`) is lines that touch: it is cut.
     public var touchingRatio: Float = 1.7
     /// Blobs of ink of at most this many pixels are specks, left out.
     public var speckPixels = 2
