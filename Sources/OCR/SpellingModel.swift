@@ -24,16 +24,12 @@ public struct SpellingModel: Sendable {
     /// Scores beyond this are cut off: a rare spelling is less likely, not impossible.
     static let limit: Float = 6
 
-    /// [27³ contexts, symbols]: P(symbol | up to three letters).
-    private let dense: [Float]
-    /// The four-letter contexts the list has, each with its row of P(symbol | context) in `long`.
-    private let longRows: ContextTable
-    private let long: [Float]
+    /// The probabilities: [27³ contexts, symbols] P(symbol | up to three letters), the four-letter
+    /// contexts the list has with their rows of P(symbol | context), and the hashes of the list's
+    /// words (their letters, lower case; a word with other characters is its runs of letters).
+    private let table: SpellingTable
     /// [symbols]: log P(symbol), whatever the context.
     let logUnigram: [Float]
-    /// Hashes of the list's words (their letters, lower case; a word with other characters is
-    /// its runs of letters).
-    let words: Set<UInt64>
     /// Added to the score of a word that ends as a word of the list, per letter (so that
     /// splitting a listed word into two listed words gains nothing by itself).
     public var wordBonus: Float = SpellingModel.defaultWordBonus
@@ -49,7 +45,11 @@ public struct SpellingModel: Sendable {
 
     /// As ``init(words:)``, from each word's UTF-8 bytes (bytes of non-ASCII characters count as
     /// word ends).
-    init(utf8Words words: [ArraySlice<UInt8>]) {
+    init(utf8Words words: [ArraySlice<UInt8>]) { self.init(utf8Words: words, list: []) }
+
+    /// As ``init(utf8Words:)``, with the bytes of the list file they come from, whose length and
+    /// fingerprint the table records.
+    init(utf8Words words: [ArraySlice<UInt8>], list: [UInt8]) {
         let s = Self.symbols
         let powers = [1, s, s * s, s * s * s, s * s * s * s]
         var scale: Float = 0
@@ -115,25 +115,28 @@ public struct SpellingModel: Sendable {
                 }
             }
         }
-        logUnigram = unigram.map { log($0) }
-        dense = lower
-        longRows = rows
-        self.long = long
-        self.words = lexicon
+        let (keys, slots) = rows.storage
+        let file = SpellingTable.file(listLength: UInt64(list.count), listFingerprint: Self.fingerprint(list), dense: lower,
+                                      keys: keys, rows: slots, long: long, logUnigram: unigram.map { log($0) },
+                                      words: Array(lexicon))
+        self.init(table: SpellingTable.inMemory(file)!)
     }
 
-    private init(dense: [Float], longRows: ContextTable, long: [Float], logUnigram: [Float], words: Set<UInt64>) {
-        self.dense = dense
-        self.longRows = longRows
-        self.long = long
-        self.logUnigram = logUnigram
-        self.words = words
+    private init(table: SpellingTable) {
+        self.table = table
+        logUnigram = table.logUnigram
     }
 
-    /// log P(symbol | context), from the longest context the list has.
+    /// log P(symbol | context), from the longest context the list has. A value that is no
+    /// probability (only a damaged table file holds one) counts as no information.
     func logProbability(_ symbol: Int, after context: Int) -> Float {
-        if let row = longRows.row(of: Int32(context)) { return log(long[row * Self.symbols + symbol]) }
-        return log(dense[(context % Self.denseContexts) * Self.symbols + symbol])
+        let p: Float
+        if let row = table.row(of: Int32(context)) {
+            p = table.long(row, symbol)
+        } else {
+            p = table.dense(context % Self.denseContexts, symbol)
+        }
+        return p > 0 && p <= 1 ? log(p) : logUnigram[symbol]
     }
 
     /// A model learned from a word list file: UTF-8, one word per line, most frequent first;
@@ -142,9 +145,8 @@ public struct SpellingModel: Sendable {
     /// it (a few milliseconds) instead of being learned again (tens of milliseconds).
     public init(contentsOf path: String) throws(SpellingModelError) {
         let bytes = try Self.wordListBytes(path)
-        if let table = readFileBytes(Self.tablePath(forWordList: path)),
-           let model = SpellingModel(table: table, wordList: bytes) {
-            self = model
+        if let table = SpellingTable.mapped(Self.tablePath(forWordList: path)), Self.belongs(table, to: bytes) {
+            self.init(table: table)
             return
         }
         try self.init(learning: bytes, path: path)
@@ -162,7 +164,7 @@ public struct SpellingModel: Sendable {
     init(learning bytes: [UInt8], path: String) throws(SpellingModelError) {
         let words = bytes.split(whereSeparator: { $0 == 10 || $0 == 13 }).filter { $0.first != UInt8(ascii: "#") }
         guard !words.isEmpty else { throw .empty(path) }
-        self.init(utf8Words: words)
+        self.init(utf8Words: words, list: bytes)
     }
 
     /// The symbol of a character: 1-26 for ASCII letters of either case, else 0.
@@ -214,7 +216,7 @@ public struct SpellingModel: Sendable {
         var next = State()
         var score = score(symbol, after: Int(state.context))
         if symbol == 0 {
-            if state.letters > 0 && words.contains(state.word) { score += wordBonus * Float(state.letters) }
+            if state.letters > 0 && table.containsWord(state.word) { score += wordBonus * Float(state.letters) }
         } else {
             next.context = Int32(Self.advance(Int(state.context), by: symbol))
             next.word = Self.hash(state.word, symbol)
@@ -245,8 +247,6 @@ extension SpellingModel {
         (path.hasSuffix(".txt") ? String(path.dropLast(4)) : path) + ".table"
     }
 
-    static let tableMagic = Array("ocr-spelling-1\n\0".utf8)
-
     /// 64-bit FNV-1a of the word list's bytes: a table is used only for the list it was made from.
     static func fingerprint(_ bytes: [UInt8]) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -254,81 +254,27 @@ extension SpellingModel {
         return h
     }
 
+    /// Whether `table` was made from the word list whose bytes are `list`.
+    static func belongs(_ table: SpellingTable, to list: [UInt8]) -> Bool {
+        table.listLength == UInt64(list.count) && table.listFingerprint == fingerprint(list)
+    }
+
     /// The model learned from the word list at `path`, written to ``tablePath(forWordList:)``
     /// (atomically), so later loads read it instead of learning it again.
     public static func write(tableFor path: String) throws(SpellingModelError) {
-        let bytes = try wordListBytes(path)
-        let model = try SpellingModel(learning: bytes, path: path)
-        var out = tableMagic
-        func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-        func put(_ floats: [Float]) { for f in floats { put(f.bitPattern) } }
-        put(UInt64(bytes.count))
-        put(fingerprint(bytes))
-        let (keys, rows) = model.longRows.storage
-        for count in [model.dense.count, keys.count, model.long.count, model.logUnigram.count, model.words.count] {
-            put(UInt64(count))
-        }
-        put(model.dense)
-        for k in keys { put(k) }
-        for r in rows { put(r) }
-        put(model.long)
-        put(model.logUnigram)
-        for w in model.words.sorted() { put(w) }
+        let model = try SpellingModel(learning: try wordListBytes(path), path: path)
         do {
-            try writeFileAtomically(out, to: tablePath(forWordList: path))
+            try writeFileAtomically(model.table.fileBytes, to: tablePath(forWordList: path))
         } catch {
             throw .unwritable(tablePath(forWordList: path), error.reason.message)
         }
     }
 
-    /// The model a table holds, or nil when it is not a whole table of `wordList` (another
-    /// list's, an older format's, truncated or inconsistent): then the list is learned again.
-    init?(table: [UInt8], wordList: [UInt8]) {
-        var at = Self.tableMagic.count
-        guard table.count >= at, Array(table[0..<at]) == Self.tableMagic else { return nil }
-        func get() -> UInt64? {
-            guard at + 8 <= table.count else { return nil }
-            var v: UInt64 = 0
-            for i in 0..<8 { v |= UInt64(table[at + i]) << (8 * UInt64(i)) }
-            at += 8
-            return v
-        }
-        // 4-byte values copied as they are: the table is little-endian, as is every CPU we build for.
-        func get32<T>(_ count: Int, as _: T.Type) -> [T]? {
-            guard MemoryLayout<T>.size == 4, count <= (table.count - at) / 4, 1.littleEndian == 1 else { return nil }
-            let out = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                table.withUnsafeBytes { raw in
-                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[at..<(at + 4 * count)]))
-                }
-                initialized = count
-            }
-            at += 4 * count
-            return out
-        }
-        guard get() == UInt64(wordList.count), get() == Self.fingerprint(wordList),
-              let denseCount = get(), let keyCount = get(), let longCount = get(), let unigramCount = get(),
-              let wordCount = get() else { return nil }
-        let s = Self.symbols
-        // The sizes the learning code makes: anything else is not our table.
-        guard denseCount == UInt64(Self.denseContexts * s), unigramCount == UInt64(s), keyCount >= 2,
-              keyCount <= 1 << 30, keyCount & (keyCount - 1) == 0, longCount % UInt64(s) == 0,
-              longCount / UInt64(s) <= keyCount / 2 else { return nil }
-        guard let dense = get32(Int(denseCount), as: Float.self), let keys = get32(Int(keyCount), as: Int32.self),
-              let rows = get32(Int(keyCount), as: Int32.self), let long = get32(Int(longCount), as: Float.self),
-              let logUnigram = get32(s, as: Float.self) else { return nil }
-        let rowCount = Int32(longCount / UInt64(s))
-        guard zip(keys, rows).allSatisfy({ $0.0 == -1 || ($0.0 >= 0 && $0.1 >= 0 && $0.1 < rowCount) }),
-              let contexts = ContextTable(keys: keys, rows: rows),
-              dense.allSatisfy({ $0 > 0 && $0 <= 1 }), long.allSatisfy({ $0 > 0 && $0 <= 1 }),
-              logUnigram.allSatisfy({ $0.isFinite && $0 <= 0 }) else { return nil }
-        guard wordCount <= UInt64(table.count - at) / 8 else { return nil }
-        var words = Set<UInt64>(minimumCapacity: Int(wordCount))
-        table.withUnsafeBytes { raw in
-            for i in 0..<Int(wordCount) { words.insert(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8 * i, as: UInt64.self))) }
-        }
-        at += 8 * Int(wordCount)
-        guard at == table.count else { return nil }
-        self.init(dense: dense, longRows: contexts, long: long, logUnigram: logUnigram, words: words)
+    /// The model a table file's bytes hold, or nil when they are not a whole table of the word
+    /// list whose bytes are `wordList` (another list's, an older format's, truncated).
+    init?(table bytes: [UInt8], wordList: [UInt8]) {
+        guard let table = SpellingTable.inMemory(bytes), Self.belongs(table, to: wordList) else { return nil }
+        self.init(table: table)
     }
 }
 
@@ -357,21 +303,6 @@ struct ContextTable: Sendable {
     private var keys = [Int32](repeating: -1, count: 1 << 12)
     private var rows = [Int32](repeating: 0, count: 1 << 12)
     private(set) var count = 0
-
-    init() {}
-
-    /// A table of stored slots (``storage``); nil unless the sizes are a power of two, equal,
-    /// and at most half the slots are taken.
-    init?(keys: [Int32], rows: [Int32]) {
-        guard keys.count == rows.count, keys.count >= 2, keys.count & (keys.count - 1) == 0 else { return nil }
-        let used = keys.filter { $0 != -1 }.count
-        guard 2 * used <= keys.count else { return nil }
-        self.keys = keys
-        self.rows = rows
-        count = used
-        // Every key must be found where lookups probe for it.
-        guard keys.indices.allSatisfy({ keys[$0] == -1 || slot(keys[$0]) == $0 }) else { return nil }
-    }
 
     /// The slots as they are: keys (-1 for free) and their rows.
     var storage: (keys: [Int32], rows: [Int32]) { (keys, rows) }

@@ -102,7 +102,8 @@ import Testing
         let list = try temporaryPath("words.txt")
         try Self.words.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
         let fromFile = try SpellingModel(contentsOf: list), fromList = SpellingModel(words: Self.words)
-        #expect(fromFile.words == fromList.words)
+        // The same words (each scores with its bonus) and the same probabilities.
+        #expect((Self.words + ["offe", "thas"]).allSatisfy { fromFile.score($0) == fromList.score($0) })
         #expect(fromFile.score("liftle offer") == fromList.score("liftle offer"))
     }
 
@@ -119,8 +120,8 @@ import Testing
     }
 
     /// A table written for a word list loads as the very model learned from the list; it is used
-    /// only for that list (an edited list is learned afresh), and a damaged table is ignored, never
-    /// trusted.
+    /// only for that list (an edited list is learned afresh); a table whose sizes are damaged is
+    /// refused, and a damaged value in it counts as no information, never as a score.
     @Test func tablesLoadAsTheLearnedModelAndOnlyForTheirList() throws {
         let list = try temporaryPath("test.words.txt")
         try (Self.words.joined(separator: "\n") + "\n").write(toFile: list, atomically: true, encoding: .utf8)
@@ -135,13 +136,22 @@ import Testing
         #expect(try SpellingModel(contentsOf: list).score("offer it") == learned.score("offer it"))
         // Another list, or the same list edited, does not take the table.
         #expect(SpellingModel(table: table, wordList: listBytes + Array("more\n".utf8)) == nil)
-        // Truncated, or with a byte changed in its sizes or its context slots: refused.
+        // Truncated, or with a byte changed in its list fingerprint or its sizes: refused.
         #expect(SpellingModel(table: Array(table.dropLast(3)), wordList: listBytes) == nil)
-        for offset in [20, 40, 72] {
+        for offset in [20, 30, 40, 56] {
             var damaged = table
             for i in offset..<(offset + 4) { damaged[i] ^= 0xFF }
             #expect(SpellingModel(table: damaged, wordList: listBytes) == nil, "bytes \(offset) to \(offset + 3) changed")
         }
+        // Every probability NaN and every context slot free: scores stay finite. A NaN in the
+        // unigram (read whole at load) refuses the table.
+        var garbage = table
+        let unigramAt = garbage.count - 8 * Self.words.count - 4 * 27
+        for i in 72..<unigramAt { garbage[i] = 0xFF }
+        let damaged = try #require(SpellingModel(table: garbage, wordList: listBytes))
+        #expect(texts.allSatisfy { damaged.score($0).isFinite })
+        for i in unigramAt..<(unigramAt + 4) { garbage[i] = 0xFF }
+        #expect(SpellingModel(table: garbage, wordList: listBytes) == nil)
     }
 
     /// The shipped word list's table is there and is the shipped list's, so that the default
