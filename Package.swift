@@ -37,7 +37,7 @@ let package = Package(
                          swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "NeuralEngineTests", dependencies: ["NeuralEngine", "CKernels"]),
-        .testTarget(name: "OCRTests", dependencies: ["OCR", "Imaging", "NeuralEngine"]),
+        .testTarget(name: "OCRTests", dependencies: ["OCR", "Imaging", "NeuralEngine"], exclude: ["Fixtures"]),
     ]
 )
 

@@ -251,3 +251,28 @@ void ocr_lstm_cell(float *gates, const float *c_prev, float *c, float *h, size_t
     ocr_vtanh(c, h, n);
     for (size_t j = 0; j < n; j++) h[j] *= gates[3 * n + j];
 }
+
+// 1 when every x[i] is finite: x · 0 is 0 for a finite value and NaN for an infinite or NaN one,
+// and a sum holding a NaN is NaN.
+#ifdef OCR_X86
+__attribute__((target("avx2,fma")))
+static int all_finite_avx2(const float *x, size_t n) {
+    __m256 zero = _mm256_setzero_ps(), acc = zero;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(x + i), zero));
+    float lanes[8], sum = 0;
+    _mm256_storeu_ps(lanes, acc);
+    for (int k = 0; k < 8; k++) sum += lanes[k];
+    for (; i < n; i++) sum += x[i] * 0.0f;
+    return sum == 0;
+}
+#endif
+
+int ocr_all_finite(const float *x, size_t n) {
+#ifdef OCR_X86
+    if (has_avx2()) return all_finite_avx2(x, n);
+#endif
+    float sum = 0;
+    for (size_t i = 0; i < n; i++) sum += x[i] * 0.0f;
+    return sum == 0;
+}

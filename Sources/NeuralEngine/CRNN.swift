@@ -1,3 +1,5 @@
+import CKernels
+
 /// A convolutional recurrent network: CNN → column features → (BiLSTM → Linear) × L → logits.
 ///
 /// Images are `[N, C, H, W]` with H the architecture's height and per-sample widths (the batch is
@@ -162,7 +164,16 @@ public final class CRNN: ParameterHolder {
         // as it sees its zero padding at the edge of an image alone (batch padding after a layer
         // with a bias is not zero).
         var sampleWidths = training ? nil : widths.map { $0.map { min(max($0, 0), width) } }
+        // At inference, the samples whose activations stopped being finite (a damaged model, an
+        // overflow): ReLU and max pooling could hide a NaN from the layers after them.
+        var broken = [Bool](repeating: false, count: training ? 0 : n)
         func mask() {
+            if !training {
+                let size = c * h * w
+                x.withUnsafeBufferPointer { p in
+                    for s in 0..<n where !broken[s] { broken[s] = ocr_all_finite(p.baseAddress! + s * size, size) == 0 }
+                }
+            }
             guard let ws = sampleWidths, ws.contains(where: { $0 < w }) else { return }
             maskColumns(&x, batch: n, planes: c * h, width: w, widths: ws)
         }
@@ -236,6 +247,12 @@ public final class CRNN: ParameterHolder {
         for (lstm, linear) in zip(lstms, linears) {
             let hidden = lstm.forward(sequence, steps: T, batch: n, lengths: lengths, training: training)
             sequence = linear.forward(hidden, rows: T * n, training: training)
+        }
+        // A sample that went non-finite gives NaN logits, not the finite nonsense the LSTM's
+        // bounded activations would make of it.
+        let classes = linears.last!.outputFeatures
+        for s in broken.indices where broken[s] {
+            for t in 0..<T { sequence.replaceSubrange(((t * n + s) * classes)..<((t * n + s + 1) * classes), with: repeatElement(.nan, count: classes)) }
         }
         return (sequence, T, lengths)
     }

@@ -38,6 +38,8 @@ public struct LineSegmenter: Sendable {
     public var sliverRatio: Float = 0.4
     /// A band taller than this many line heights (see `splitTouching`) is lines that touch: it is cut.
     public var touchingRatio: Float = 1.7
+    /// A band is cut only where its ink per row is at most this share of its median row's.
+    public var valleyDepth: Float = 0.25
     /// Blobs of ink of at most this many pixels are specks, left out.
     public var speckPixels = 2
 
@@ -208,7 +210,8 @@ public struct LineSegmenter: Sendable {
     }
 
     /// Bands that hold lines touching each other cut apart, each at its thinnest row (the fewest
-    /// ink pixels in `profile`) at least 3/4 of a line from either end, until none is that tall;
+    /// ink pixels in `profile`) at least 3/4 of a line from either end when that row holds at most
+    /// `valleyDepth` of the band's median row, until none is that tall;
     /// slivers the cuts leave (parts of other lines' letters) are merged again. The line height is
     /// twice the median height of the letter-sized blobs (those at least 40% of the 90th-percentile
     /// height, which leaves out dots, commas and cut-off parts): most are lower-case letters, whose
@@ -224,7 +227,11 @@ public struct LineSegmenter: Sendable {
         while let band = pending.popLast() {
             guard Float(band.count) > touchingRatio * Float(line) else { out.append(band); continue }
             let inner = (band.lowerBound + line * 3 / 4)..<(band.upperBound - line * 3 / 4)
-            guard let cut = inner.min(by: { profile[$0] < profile[$1] }) else { out.append(band); continue }
+            // Only a deep valley is a gap between lines: a cut through a line's letters (a line with
+            // parts of its neighbours above and below is also tall) would ruin it.
+            let counts = profile[band].filter { $0 > 0 }.sorted()
+            guard let cut = inner.min(by: { profile[$0] < profile[$1] }), !counts.isEmpty,
+                  Float(profile[cut]) <= valleyDepth * Float(counts[counts.count / 2]) else { out.append(band); continue }
             pending.append(cut..<band.upperBound)
             pending.append(band.lowerBound..<cut)
         }

@@ -15,6 +15,8 @@ public final class OCRModel {
     public var trainingSummary: [String: String]
 
     public static let formatName = "ocr-crnn"
+    /// The largest magnitude a model's tensor may hold.
+    public static let maxMagnitude: Float = 1_000_000
     public static let formatVersion = 1
 
     /// A fresh model with random weights, reproducible from `seed`.
@@ -134,6 +136,10 @@ public final class OCRModel {
             expected.insert("\(prefix).running_var")
             bn.runningMean = try Self.tensor(file, "\(prefix).running_mean", shape: [bn.channels], fail: fail)
             bn.runningVariance = try Self.tensor(file, "\(prefix).running_var", shape: [bn.channels], fail: fail)
+            // A variance below zero is no variance: the normalization would take its square root.
+            if let negative = bn.runningVariance.firstIndex(where: { $0 < 0 }) {
+                throw fail("tensor '\(prefix).running_var' holds a negative variance (\(bn.runningVariance[negative]) at \(negative))")
+            }
         }
         // A training checkpoint is a model plus the optimizer's state: it loads as the model.
         let isCheckpoint = meta["checkpoint_optimizer_step"] != nil
@@ -150,6 +156,11 @@ public final class OCRModel {
         guard let t = file.tensors[name] else { throw fail("tensor '\(name)' is missing") }
         guard t.shape == shape else { throw fail("tensor '\(name)' has shape \(t.shape), expected \(shape)") }
         guard t.data.allSatisfy({ $0.isFinite }) else { throw fail("tensor '\(name)' holds NaN or infinite values") }
+        // A trained network's values are a few units (the shipped model's largest is 16.6): one
+        // far beyond overflows the forward pass into garbage.
+        if let huge = t.data.first(where: { abs($0) > Self.maxMagnitude }) {
+            throw fail("tensor '\(name)' holds \(huge), beyond ±\(Int(Self.maxMagnitude)): not a trained network")
+        }
         return t.data
     }
 }

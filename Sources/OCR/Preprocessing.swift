@@ -30,13 +30,14 @@ public struct Preprocessing: Equatable, Sendable {
     }
 
     /// ``normalizedImage(_:)`` of an image that is upright already, with the columns of paper
-    /// added on its left and its width once scaled (before any were added).
-    public func networkImage(upright image: GrayImage) -> (image: GrayImage, addedLeft: Int, scaledWidth: Int) {
+    /// added on its left, its width once scaled (before any were added), and whether it holds ink
+    /// at all (``GrayImage/inkColumns``).
+    public func networkImage(upright image: GrayImage) -> (image: GrayImage, addedLeft: Int, scaledWidth: Int, hasInk: Bool) {
         let scaled = image.resized(toHeight: height)
-        guard let ink = scaled.inkColumns else { return (scaled, 0, scaled.width) }
+        guard let ink = scaled.inkColumns else { return (scaled, 0, scaled.width, false) }
         let left = max(0, margin - ink.lowerBound), right = max(0, margin - (scaled.width - ink.upperBound))
-        if left == 0 && right == 0 { return (scaled, 0, scaled.width) }
-        return (scaled.padded(left: left, right: right, value: scaled.paperLevel), left, scaled.width)
+        if left == 0 && right == 0 { return (scaled, 0, scaled.width, true) }
+        return (scaled.padded(left: left, right: right, value: scaled.paperLevel), left, scaled.width, true)
     }
 
     /// The image dark on light (inverted if it is light on dark and polarity is normalized).

@@ -42,6 +42,12 @@ public enum RecognitionError: Error, CustomStringConvertible, Sendable {
     case noShippedModel
     /// The word list of the spelling model could not be read.
     case wordList(SpellingModelError)
+    /// A line of the image is wider at the network's height than ``Recognizer/maxLineColumns``.
+    case lineTooWide(width: Int, height: Int, columns: Int)
+    /// The image's lines together are wider than ``Recognizer/maxImageColumns``.
+    case tooMuchText(columns: Int)
+    /// The network's output for a line is not finite: the model computes NaN or infinity.
+    case nonFiniteOutput
 
     public var description: String {
         switch self {
@@ -51,6 +57,14 @@ public enum RecognitionError: Error, CustomStringConvertible, Sendable {
         case .noShippedModel:
             return "\(ModelLocation.shippedFileName): \(ModelLocation.notFound)"
         case .wordList(let error): return error.description
+        case let .lineTooWide(width, height, columns):
+            return "a \(width)x\(height) line is \(columns) columns wide at the network's height, over the limit of "
+                + "\(Recognizer.maxLineColumns)"
+        case .tooMuchText(let columns):
+            return "its lines are \(columns) columns wide together at the network's height, over the limit of "
+                + "\(Recognizer.maxImageColumns)"
+        case .nonFiniteOutput:
+            return "the network's output is not finite (NaN or infinity): the model is damaged"
         }
     }
 }
@@ -85,6 +99,13 @@ public final class Recognizer: @unchecked Sendable {
     public let batchSize: Int
     /// At most this many columns (lines × the widest, at network height) in one network pass.
     public let columnBudget = 4096
+    /// The widest line read, in columns once scaled to the network's height (a 1000x40 line is
+    /// 800): wider ones (a 1,000,000 x 1 image would be 32 million) are refused, so that one image
+    /// cannot take all memory.
+    public static let maxLineColumns = 20_000
+    /// The most columns, at the network's height, that the lines of one image may have together
+    /// (a page of 150 lines 3,000 px wide is about 450,000): the work one image may cost.
+    public static let maxImageColumns = 1_000_000
     private let allowedClasses: Set<Int>?
 
     /// A recognizer for `model`, with `spelling` (a spelling model and its weight) in beam search.
@@ -127,12 +148,16 @@ public final class Recognizer: @unchecked Sendable {
 
     /// Reads a PNG or JPEG file.
     public func recognize(contentsOf url: URL) throws(RecognitionError) -> RecognitionResult {
-        do { return recognize(try ImageDecoder().decodeGray(contentsOf: url.path)) } catch { throw .image(error) }
+        let image: GrayImage
+        do { image = try ImageDecoder().decodeGray(contentsOf: url.path) } catch { throw .image(error) }
+        return try recognize(image)
     }
 
     /// Reads PNG or JPEG bytes held in memory.
     public func recognize(imageData: [UInt8]) throws(RecognitionError) -> RecognitionResult {
-        do { return recognize(try ImageDecoder().decodeGray(imageData)) } catch { throw .image(error) }
+        let image: GrayImage
+        do { image = try ImageDecoder().decodeGray(imageData) } catch { throw .image(error) }
+        return try recognize(image)
     }
 
     /// Reads 8-bit gray pixels, `width * height` of them, rows top to bottom.
@@ -140,28 +165,58 @@ public final class Recognizer: @unchecked Sendable {
         guard width > 0, height > 0, pixels.count == width * height else {
             throw .badPixelBuffer(count: pixels.count, width: width, height: height)
         }
-        return recognize(GrayImage(width: width, height: height, pixels: pixels))
+        return try recognize(GrayImage(width: width, height: height, pixels: pixels))
     }
 
     /// Reads a decoded image.
-    public func recognize(_ image: GrayImage) -> RecognitionResult {
-        recognize([image])[0]
+    public func recognize(_ image: GrayImage) throws(RecognitionError) -> RecognitionResult {
+        try recognize([image])[0].get()
     }
 
     /// Reads several images together: their lines are batched by width, which is faster than one
-    /// image at a time.
-    public func recognize(_ images: [GrayImage]) -> [RecognitionResult] {
+    /// image at a time. Each image gives its result or why it was refused (a line too wide, too
+    /// much text, a network output that is not finite); one refused image does not stop the rest.
+    public func recognize(_ images: [GrayImage]) -> [Result<RecognitionResult, RecognitionError>] {
+        var results = [Result<RecognitionResult, RecognitionError>](repeating: .success(RecognitionResult(lines: [])),
+                                                                    count: images.count)
         var lines = [(image: Int, line: SegmentedLine)]()
         for (i, image) in images.enumerated() {
             let upright = model.preprocessing.upright(image)
             let found = splitsLines ? LineSegmenter().lines(in: upright)
                 : [SegmentedLine(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height), image: upright)]
+            // The work and memory a line costs, known before it is scaled.
+            var total = 0
+            for line in found {
+                let columns = networkColumns(line.image)
+                total += columns
+                if columns > Self.maxLineColumns {
+                    results[i] = .failure(.lineTooWide(width: line.image.width, height: line.image.height, columns: columns))
+                    break
+                }
+            }
+            if case .failure = results[i] { continue }
+            if total > Self.maxImageColumns {
+                results[i] = .failure(.tooMuchText(columns: total))
+                continue
+            }
             lines += found.map { (i, $0) }
         }
         let read = recognizeLines(lines.map(\.line))
-        var results = [RecognitionResult](repeating: RecognitionResult(lines: []), count: images.count)
-        for ((image, _), line) in zip(lines, read) { results[image].lines.append(line) }
+        for ((image, _), line) in zip(lines, read) {
+            guard case .success(var result) = results[image] else { continue }
+            if let line {
+                result.lines.append(line)
+                results[image] = .success(result)
+            } else {
+                results[image] = .failure(.nonFiniteOutput)
+            }
+        }
         return results
+    }
+
+    /// A line's width once scaled to the network's height (its margin aside), without scaling it.
+    func networkColumns(_ line: GrayImage) -> Int {
+        line.height == 0 ? 0 : (line.width * model.preprocessing.height + line.height - 1) / line.height
     }
 
     /// Async variant of ``recognize(contentsOf:)``, run off the caller's task.
@@ -177,8 +232,9 @@ public final class Recognizer: @unchecked Sendable {
 
     // MARK: lines
 
-    /// Recognizes upright (dark on light) line images, batched by similar width; results in input order.
-    func recognizeLines(_ lines: [SegmentedLine]) -> [RecognizedLine] {
+    /// Recognizes upright (dark on light) line images, batched by similar width; results in input
+    /// order, nil for a line whose network output is not finite.
+    func recognizeLines(_ lines: [SegmentedLine]) -> [RecognizedLine?] {
         let prepared = lines.map { model.preprocessing.networkImage(upright: $0.image) }
         let normalized = prepared.map(\.image)
         let order = normalized.indices.sorted { normalized[$0].width < normalized[$1].width }
@@ -186,7 +242,12 @@ public final class Recognizer: @unchecked Sendable {
         // Batches of up to `batchSize` lines whose padded size stays within `columnBudget`
         // columns (lines × widest), so memory does not depend on how wide the widest lines are.
         var groups = [[Int]](), current = [Int]()
-        for index in order {
+        // A line without ink reads as nothing: the network is not asked, so the spelling model
+        // cannot make words out of its noise.
+        for index in order where !prepared[index].hasInk {
+            out[index] = RecognizedLine(text: "", confidence: 1, characters: [], box: lines[index].box)
+        }
+        for index in order where prepared[index].hasInk {
             let widest = max(current.last.map { normalized[$0].width } ?? 0, normalized[index].width)
             if !current.isEmpty && (current.count == batchSize || (current.count + 1) * widest > columnBudget) {
                 groups.append(current)
@@ -198,13 +259,13 @@ public final class Recognizer: @unchecked Sendable {
         for group in groups {
             let decoded = decodeBatch(model, images: group.map { normalized[$0] }, beamWidth: beamWidth,
                                       allowed: allowedClasses, spelling: spelling)
-            for (index, (characters, steps)) in zip(group, decoded) {
-                out[index] = Self.line(characters, steps: steps, networkWidth: normalized[index].width,
+            for (index, decodedLine) in zip(group, decoded) where decodedLine.finite {
+                out[index] = Self.line(decodedLine.characters, steps: decodedLine.steps, networkWidth: normalized[index].width,
                                        addedLeft: prepared[index].addedLeft, scaledWidth: prepared[index].scaledWidth,
                                        line: lines[index])
             }
         }
-        return out.map { $0! }
+        return out
     }
 
     /// Characters' time steps mapped back to the page: step t covers network columns

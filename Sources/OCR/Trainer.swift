@@ -355,9 +355,10 @@ public func recognizeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: In
     decodeBatch(model, images: images, beamWidth: beamWidth, allowed: allowed, spelling: spelling).map(\.characters)
 }
 
-/// As ``recognizeBatch``, with each line's number of network time steps (for mapping steps to columns).
+/// As ``recognizeBatch``, with each line's number of network time steps (for mapping steps to
+/// columns) and whether its logits are all finite (when not, its characters mean nothing).
 func decodeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1, allowed: Set<Int>? = nil,
-                 spelling: WeightedSpelling? = nil) -> [(characters: [DecodedCharacter], steps: Int)] {
+                 spelling: WeightedSpelling? = nil) -> [(characters: [DecodedCharacter], steps: Int, finite: Bool)] {
     if images.isEmpty { return [] }
     let minimum = model.architecture.minimumWidth
     let (input, width, widths) = Trainer.pack(images, height: model.preprocessing.height, minimumWidth: minimum)
@@ -365,12 +366,17 @@ func decodeBatch(_ model: OCRModel, images: [GrayImage], beamWidth: Int = 1, all
                                                          widths: widths.map { max($0, minimum) }, training: false)
     let classes = model.charset.classCount
     return (0..<images.count).map { n in
+        // [T, N, classes]: sample n's rows are classes apart, N · classes from one step to the next.
+        let finite = (0..<lengths[n]).allSatisfy { t in
+            logits[((t * images.count + n) * classes)..<((t * images.count + n + 1) * classes)].allSatisfy(\.isFinite)
+        }
+        guard finite else { return ([], lengths[n], false) }
         let probs = CTCDecoder.probabilities(logits: logits, steps: steps, batch: images.count, classes: classes,
                                              sample: n, length: lengths[n])
         let characters = beamWidth > 1
             ? CTCDecoder.beamSearch(probs, classes: classes, charset: model.charset, beamWidth: beamWidth, allowed: allowed,
                                     spelling: spelling)
             : CTCDecoder.greedy(probs, classes: classes, charset: model.charset, allowed: allowed)
-        return (characters, lengths[n])
+        return (characters, lengths[n], true)
     }
 }

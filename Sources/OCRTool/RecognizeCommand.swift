@@ -72,7 +72,7 @@ enum RecognizeCommand: Command {
         let failures = BatchRun(inputs: inputs, recognizer: recognizer, jobs: jobs, format: format).run()
         if let overlay = a.string("--overlay"), failures == 0 {
             let image = try ImageDecoder().decodeGray(contentsOf: inputs[0])
-            try PNGEncoder.write(Overlay.draw(recognizer.recognize(image), on: image), to: overlay)
+            try PNGEncoder.write(Overlay.draw(try recognizer.recognize(image), on: image), to: overlay)
         }
         return failures > 0 || !emptyFolders.isEmpty ? 1 : 0
     }
@@ -186,7 +186,15 @@ final class BatchRun: @unchecked Sendable {
                     outputs[i] = failure(path: inputs[i], reason: error.reason.message)
                 }
             }
-            for (i, result) in zip(decoded, recognizer.recognize(images)) { outputs[i] = render(result, path: inputs[i]) }
+            for (i, result) in zip(decoded, recognizer.recognize(images)) {
+                switch result {
+                case .success(let read): outputs[i] = render(read, path: inputs[i])
+                case .failure(let error):
+                    printError("ocr recognize: \(inputs[i]): \(error)")
+                    failed += 1
+                    outputs[i] = failure(path: inputs[i], reason: error.description)
+                }
+            }
             lock.lock()
             failures += failed
             ready.merge(outputs) { a, _ in a }

@@ -52,6 +52,23 @@ import Testing
         }
     }
 
+    /// A network whose features are not finite gives NaN logits, not the finite nonsense the
+    /// LSTM's bounded activations would make of them.
+    @Test func nonFiniteFeaturesGiveNaNLogits() {
+        let architecture = CRNNArchitecture(name: "bare", inputHeight: 8, inputChannels: 1,
+                                            stages: [.conv(outputChannels: 2, kernel: 3, padding: 1),
+                                                     .maxPool(kernel: (8, 2), stride: (8, 2), padding: (0, 0))],
+                                            lstmHidden: [3], linearOutputs: [5])
+        let network = CRNN(architecture, seed: 2)
+        let images = randomValues(2 * 8 * 12, seed: 3)
+        let fine = network.forward(images, batch: 2, width: 12, widths: [12, 8], training: false)
+        #expect(fine.logits.allSatisfy { $0.isFinite })
+        guard case .conv(let conv) = network.layers[0] else { Issue.record("no conv"); return }
+        conv.weight.value[0] = .nan
+        let broken = network.forward(images, batch: 2, width: 12, widths: [12, 8], training: false)
+        #expect(broken.logits.allSatisfy { $0.isNaN })
+    }
+
     /// Inference folds BatchNorm into the convolution and fuses ReLU; it must equal the layers
     /// applied one by one in evaluation mode.
     @Test func fusedInferenceEqualsLayerByLayer() {

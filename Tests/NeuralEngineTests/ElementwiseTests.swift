@@ -37,6 +37,25 @@ import Testing
         check("tanh", { ocr_vtanh($0, $1, $2) }, { Foundation.tanh($0) }, limit: limit)
     }
 
+    /// The finiteness check says what a plain loop says, on every path, with the odd value at
+    /// every position of lengths with every tail.
+    @Test(arguments: [OCR_KERNELS_BEST, OCR_KERNELS_AVX2, OCR_KERNELS_PORTABLE])
+    func allFiniteMatchesALoop(limit: Int32) {
+        ocr_kernels_limit(limit)
+        defer { ocr_kernels_limit(OCR_KERNELS_BEST) }
+        for count in [0, 1, 7, 8, 9, 33] {
+            let finite = randomValues(count, seed: UInt64(count), scale: 3e38)
+            #expect(ocr_all_finite(finite, count) == 1)
+            for i in 0..<count {
+                for odd in [Float.nan, .infinity, -.infinity] {
+                    var x = finite
+                    x[i] = odd
+                    #expect(ocr_all_finite(x, count) == 0, "\(odd) at \(i) of \(count), kernels \(limit)")
+                }
+            }
+        }
+    }
+
     /// The fused LSTM cell equals the unfused steps (activations, then c = f c_prev + i g and
     /// h = o tanh(c), plain loops) on every path, for sizes with every tail.
     @Test(arguments: [OCR_KERNELS_BEST, OCR_KERNELS_AVX2, OCR_KERNELS_PORTABLE])

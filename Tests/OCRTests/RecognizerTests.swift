@@ -133,7 +133,7 @@ import Testing
     @Test func inputsAgreeAndBadInputsThrow() throws {
         let recognizer = Recognizer(model: try Self.model())
         let image = BitmapFont.render("0123 45")
-        let fromImage = recognizer.recognize(image)
+        let fromImage = try recognizer.recognize(image)
         #expect(try recognizer.recognize(imageData: try PNGEncoder.encode(image)) == fromImage)
         #expect(try recognizer.recognize(pixels: image.pixels, width: image.width, height: image.height) == fromImage)
         #expect(fromImage.lines.count == 1 && fromImage.lines[0].box == PixelBox(x: 0, y: 0, width: image.width, height: image.height))
@@ -143,21 +143,21 @@ import Testing
         #expect(throws: RecognitionError.self) { try Recognizer(modelPath: "/nonexistent.safetensors") }
         // Allowed characters: nothing outside the set is read.
         let digitsOnly = Recognizer(model: recognizer.model, allowedCharacters: Set("13"))
-        #expect(digitsOnly.recognize(image).text.allSatisfy { "13".contains($0) })
+        #expect(try digitsOnly.recognize(image).text.allSatisfy { "13".contains($0) })
     }
 
     /// One recognizer used from many tasks at once gives what it gives alone.
     @Test func concurrentUseFromManyTasks() async throws {
         let recognizer = Recognizer(model: try Self.model())
         let images = (0..<24).map { BitmapFont.render(BitmapFont.lines[$0 % 12] + String($0 % 10)) }
-        let alone = images.map { recognizer.recognize($0) }
-        let together = await withTaskGroup(of: (Int, RecognitionResult).self) { group in
-            for (i, image) in images.enumerated() { group.addTask { (i, recognizer.recognize(image)) } }
+        let alone = try images.map { try recognizer.recognize($0) }
+        let together = await withTaskGroup(of: (Int, RecognitionResult?).self) { group in
+            for (i, image) in images.enumerated() { group.addTask { (i, try? recognizer.recognize(image)) } }
             var out = [RecognitionResult?](repeating: nil, count: images.count)
             for await (i, result) in group { out[i] = result }
             return out
         }
-        #expect(together.map { $0! } == alone)
+        #expect(together == alone.map { Optional($0) })
         let path = try temporaryPath("line.png")
         try PNGEncoder.write(images[3], to: path)
         let viaAsync = try await recognizer.recognize(contentsOf: URL(fileURLWithPath: path))
@@ -169,7 +169,7 @@ import Testing
     @Test func overlayShowsTheTextAndTheUnsureCharacters() throws {
         let recognizer = Recognizer(model: try Self.model(), splitsLines: false)
         let image = GrayImage.stacked([BitmapFont.render("0123 45"), BitmapFont.render("6789 01")])
-        var result = recognizer.recognize(image)
+        var result = try recognizer.recognize(image)
         let half = image.height / 2
         result.lines = [
             RecognizedLine(text: "01", confidence: 0.2, characters: [RecognizedCharacter(character: "0", confidence: 0.9, x: 4..<12),

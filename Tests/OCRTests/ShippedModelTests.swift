@@ -52,9 +52,9 @@ import Testing
             let rows = (0..<image.height).filter { y in (0..<image.width).contains { image[$0, y] < 128 } }
             return image.cropped(x: ink.lowerBound, y: rows.first!, width: ink.count, height: rows.last! - rows.first! + 1)
         }
-        let alone = lines.map { recognizer.recognize($0) }
-        #expect(recognizer.recognize(lines) == alone)
-        #expect(recognizer.recognize(lines.reversed()) == alone.reversed())
+        let alone = try lines.map { try recognizer.recognize($0) }
+        #expect(try recognizer.recognize(lines).map { try $0.get() } == alone)
+        #expect(try recognizer.recognize(lines.reversed()).map { try $0.get() } == alone.reversed())
         #expect(alone[0].text == "dry seasons." && alone[1].text == "induc-", "\(alone.map(\.text))")
     }
 }

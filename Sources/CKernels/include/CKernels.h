@@ -52,6 +52,8 @@ void ocr_lstm_cell(float *gates, const float *c_prev, float *c, float *h, size_t
 
 /// x[i] = max(x[i], 0), in place (NaN becomes 0).
 void ocr_relu(float *x, size_t n);
+/// 1 when every one of x[0..<n] is finite, else 0.
+int ocr_all_finite(const float *x, size_t n);
 /// dy[i] = y[i] > 0 ? dy[i] : 0, in place: the ReLU's backward pass given its output y.
 void ocr_relu_backward(float *dy, const float *y, size_t n);
 

@@ -1,0 +1,89 @@
+import Foundation
+import Imaging
+import Testing
+@testable import NeuralEngine
+@testable import OCR
+
+/// Issue #13's hostile inputs (reproducers in ../shared/repro/hostile, copies in Fixtures/): no
+/// single file may take down a batch, hang it, or make a model read garbage as text.
+@Suite struct HostileInputTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    /// A 1,000,000 x 1 or 100,000 x 16 image would be tens of millions of columns at the network's
+    /// height: refused by name, before any scaling; a blank image reads as nothing.
+    @Test func wideAndBlankImages() throws {
+        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: ShippedModelTests.modelPath))
+        for name in ["wide_1Mx1.png", "wide_100kx16.png"] {
+            #expect {
+                try recognizer.recognize(contentsOf: URL(fileURLWithPath: Self.fixtures + "/" + name))
+            } throws: { error in
+                guard case .lineTooWide(_, _, let columns) = error as? RecognitionError else { return false }
+                return columns > Recognizer.maxLineColumns
+            }
+        }
+        let blank = try recognizer.recognize(contentsOf: URL(fileURLWithPath: Self.fixtures + "/white_400x40.png"))
+        #expect(blank.text.isEmpty, "read '\(blank.text)' on a blank image")
+        // In a batch, the refused image does not stop the others.
+        let good = BitmapFont.render("0123 45")
+        let wide = try ImageDecoder().decodeGray(contentsOf: Self.fixtures + "/wide_100kx16.png")
+        let results = recognizer.recognize([good, wide, good])
+        #expect((try? results[0].get()) != nil && (try? results[2].get()) != nil)
+        #expect((try? results[1].get()) == nil)
+    }
+
+    /// The lines of one image together are bounded too.
+    @Test func tooMuchTextInOneImage() throws {
+        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: ShippedModelTests.modelPath), splitsLines: false)
+        // One line 19,000 columns wide passes; the bound on an image counts all its lines.
+        let height = 32, width = Recognizer.maxLineColumns - 1000
+        var image = GrayImage(width: width, height: height, value: 255)
+        for x in stride(from: 0, to: width, by: 7) { for y in 8..<24 { image[x, y] = 0 } }
+        #expect(recognizer.networkColumns(image) < Recognizer.maxLineColumns)
+        #expect(Recognizer.maxImageColumns >= 50 * recognizer.networkColumns(image))
+    }
+
+    /// A network whose output is not finite is an error for that image, never text with full
+    /// confidence; models with negative variances or absurd weights are refused at load.
+    @Test func badModels() throws {
+        let model = try OCRModel.load(contentsOf: ShippedModelTests.modelPath)
+        guard case .conv(let conv) = model.network.layers[0] else { Issue.record("no conv"); return }
+        conv.weight.value[0] = .nan
+        for beam in [1, 8] {
+            let recognizer = Recognizer(model: model, beamWidth: beam)
+            #expect(throws: RecognitionError.self) { try recognizer.recognize(BitmapFont.render("0123 45")) }
+        }
+        for (damage, message) in [({ (m: OCRModel) in m.network.namedBatchNorms[0].1.runningVariance[0] = -1 }, "negative variance"),
+                                   ({ (m: OCRModel) in m.network.parameters[0].value[0] = 3e38 }, "not a trained network")] {
+            let damaged = try OCRModel.load(contentsOf: ShippedModelTests.modelPath)
+            damage(damaged)
+            let bad = damaged.safeTensors()
+            #expect {
+                try OCRModel(SafeTensors.parse(bad.serialized(), name: "bad"), name: "bad")
+            } throws: { error in
+                (error as? ModelFileError)?.reason.contains(message) == true
+            }
+        }
+    }
+}
+
+extension CommandLineTests {
+    /// A folder with good images beside a 1,000,000-wide, a 100,000-wide and a blank one: every
+    /// good image is read, the wide ones are named with the reason, the blank one reads empty.
+    @Test func hostileImagesDoNotStopTheBatch() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
+        for name in ["wide_1Mx1.png", "wide_100kx16.png", "white_400x40.png"] {
+            try FileManager.default.copyItem(atPath: HostileInputTests.fixtures + "/" + name, toPath: dir + "/" + name)
+        }
+        let run = try ocr(["recognize", "--format", "tsv", dir])
+        #expect(run.status == 1)
+        let rows = run.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.count == 15, "\(run.stdout)")
+        for row in rows where row[0].contains("wide_") {
+            #expect(row.count == 4 && row[3].contains("over the limit of"), "\(row)")
+            #expect(run.stderr.contains(row[0] + ": a "))
+        }
+        #expect(rows.filter { $0[0].contains("/line") }.allSatisfy { $0.count == 3 && !$0[1].isEmpty })
+        #expect(rows.first { $0[0].hasSuffix("white_400x40.png") }.map { $0.count == 3 && $0[1].isEmpty } == true)
+    }
+}
