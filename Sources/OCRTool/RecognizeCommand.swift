@@ -69,7 +69,12 @@ enum RecognizeCommand: Command {
         let allowed = try a.string("--allow").map { try allowedCharacters($0, model: model) }
         let recognizer = Recognizer(model: model, beamWidth: beam, allowedCharacters: allowed,
                                     splitsLines: !a.has("--single-line"), spelling: try spelling.load(beamWidth: beam))
-        let failures = BatchRun(inputs: inputs, recognizer: recognizer, jobs: jobs, format: format).run()
+        let batch = BatchRun(inputs: inputs, recognizer: recognizer, jobs: jobs, format: format)
+        let failures = batch.run()
+        if let error = batch.outputError {
+            printError("ocr recognize: cannot write output: \(error)")
+            return 1
+        }
         if let overlay = a.string("--overlay"), failures == 0 {
             let image = try ImageDecoder().decodeGray(contentsOf: inputs[0])
             try PNGEncoder.write(Overlay.draw(try recognizer.recognize(image), on: image), to: overlay)
@@ -152,6 +157,8 @@ final class BatchRun: @unchecked Sendable {
     private var ready = [Int: String]()
     private var nextToPrint = 0
     private var failures = 0
+    /// Why standard output could not be written (a full disk, a closed pipe), once it happened.
+    private(set) var outputError: String?
 
     init(inputs: [String], recognizer: Recognizer, jobs: Int, format: String) {
         self.inputs = inputs
@@ -170,6 +177,8 @@ final class BatchRun: @unchecked Sendable {
         let decoder = ImageDecoder()
         while true {
             lock.lock()
+            // Nothing more can reach the reader: stop.
+            if outputError != nil { nextChunk = inputs.count }
             let start = nextChunk
             nextChunk += Self.chunk
             lock.unlock()
@@ -203,7 +212,7 @@ final class BatchRun: @unchecked Sendable {
                 text += next
                 nextToPrint += 1
             }
-            if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+            if !text.isEmpty && outputError == nil { outputError = writeStandardOutput(text) }
             lock.unlock()
         }
     }

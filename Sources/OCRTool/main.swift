@@ -15,6 +15,21 @@ func printError(_ text: String) {
     fputs(text + "\n", stderr)
 }
 
+/// Writes `text` to standard output whole; nil, or why it could not be written (no space left,
+/// a pipe closed by its reader when SIGPIPE is ignored).
+func writeStandardOutput(_ text: String) -> String? {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        if written < 0 {
+            if errno == EINTR { continue }
+            return String(cString: strerror(errno))
+        }
+        bytes = bytes.dropFirst(written)
+    }
+    return nil
+}
+
 let rootHelp = """
     OVERVIEW: ocr, a CRNN text-line recognizer.
 

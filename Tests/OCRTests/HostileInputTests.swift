@@ -87,3 +87,23 @@ extension CommandLineTests {
         #expect(rows.first { $0[0].hasSuffix("white_400x40.png") }.map { $0.count == 3 && $0[1].isEmpty } == true)
     }
 }
+
+extension CommandLineTests {
+    /// A failed write to standard output is reported, with exit 1, not a crash.
+    @Test func aFullStandardOutputIsReported() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = ["recognize", dir]
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let err = Pipe()
+        process.standardOutput = full
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(stderr)")
+        #expect(stderr.contains("cannot write output: No space left on device"), "\(stderr)")
+    }
+}
