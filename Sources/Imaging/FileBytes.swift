@@ -6,8 +6,13 @@ import Musl
 import Darwin
 #endif
 
-/// Reads a whole file, refusing directories and empty files, naming the problem in an `ImageError`.
-public func readWholeFile(_ path: String) throws(ImageError) -> [UInt8] {
+/// The most bytes ``readWholeFile(_:maxBytes:)`` reads unless told otherwise (1 GiB).
+public let defaultMaxFileBytes = 1 << 30
+
+/// Reads a whole regular file of at most `maxBytes` bytes, refusing directories, FIFOs, devices
+/// and empty or larger files before reading (a FIFO is never waited on), naming the problem in
+/// an `ImageError`.
+public func readWholeFile(_ path: String, maxBytes: Int = defaultMaxFileBytes) throws(ImageError) -> [UInt8] {
     func fail(_ reason: ImageErrorReason) -> ImageError { ImageError(file: path, reason: reason) }
     func errnoReason() -> ImageErrorReason {
         let code = errno
@@ -16,12 +21,21 @@ public func readWholeFile(_ path: String) throws(ImageError) -> [UInt8] {
         return .unreadable(String(cString: strerror(code)))
     }
 
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; a regular file ignores it.
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     if fd < 0 { throw fail(errnoReason()) }
     defer { close(fd) }
     var info = stat()
     if fstat(fd, &info) != 0 { throw fail(errnoReason()) }
-    if (info.st_mode & S_IFMT) == S_IFDIR { throw fail(.isDirectory) }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw fail(.isDirectory)
+    case S_IFIFO: throw fail(.notARegularFile("a FIFO"))
+    case S_IFCHR, S_IFBLK: throw fail(.notARegularFile("a device"))
+    case S_IFSOCK: throw fail(.notARegularFile("a socket"))
+    default: throw fail(.notARegularFile("a special file"))
+    }
+    if Int(info.st_size) > maxBytes { throw fail(.fileTooLarge(bytes: Int(info.st_size), limit: maxBytes)) }
 
     var bytes = [UInt8]()
     bytes.reserveCapacity(max(Int(info.st_size), 0))
@@ -33,6 +47,8 @@ public func readWholeFile(_ path: String) throws(ImageError) -> [UInt8] {
             throw fail(errnoReason())
         }
         if got == 0 { break }
+        // A file that grows while it is read is bounded too.
+        if bytes.count + got > maxBytes { throw fail(.fileTooLarge(bytes: bytes.count + got, limit: maxBytes)) }
         bytes.append(contentsOf: chunk[0..<got])
     }
     if bytes.isEmpty { throw fail(.emptyFile) }

@@ -24,9 +24,13 @@ public struct ImageDecoder: Sendable {
         self.appliesEXIFOrientation = appliesEXIFOrientation
     }
 
+    /// The largest image file read: 8 bytes a pixel of the pixel limit (an uncompressed 16-bit
+    /// RGBA PNG), and 1 MiB for the rest. A larger file cannot be an image within the limit.
+    public var maxFileBytes: Int { maxPixels.multipliedReportingOverflow(by: 8).partialValue + (1 << 20) }
+
     /// Decodes the file at `path` to gray.
     public func decodeGray(contentsOf path: String) throws(ImageError) -> GrayImage {
-        try decodeGray(readWholeFile(path), name: path)
+        try decodeGray(readWholeFile(path, maxBytes: maxFileBytes), name: path)
     }
 
     /// Decodes encoded bytes to gray; `name` labels errors (nil: "<memory>").
@@ -37,7 +41,7 @@ public struct ImageDecoder: Sendable {
 
     /// Decodes the file at `path` to RGB.
     public func decodeRGB(contentsOf path: String) throws(ImageError) -> RGBImage {
-        try decodeRGB(readWholeFile(path), name: path)
+        try decodeRGB(readWholeFile(path, maxBytes: maxFileBytes), name: path)
     }
 
     /// Decodes encoded bytes to RGB; `name` labels errors (nil: "<memory>").

@@ -13,6 +13,10 @@ public enum ImageErrorReason: Equatable, Sendable {
     /// Refused before any pixel buffer was allocated.
     case tooLarge(width: Int, height: Int, limit: Int)
     case writeFailed(String)
+    /// Not a regular file: a FIFO, a device, a socket (named in the associated value).
+    case notARegularFile(String)
+    /// Larger than what is read from one file.
+    case fileTooLarge(bytes: Int, limit: Int)
 }
 
 /// An error from decoding or encoding an image, naming the file (when there is one) and the reason.
@@ -46,6 +50,8 @@ extension ImageErrorReason {
         case let .tooLarge(width, height, limit):
             what = "image is \(width)x\(height) pixels, over the limit of \(limit) pixels"
         case .writeFailed(let why): what = "cannot write: \(why)"
+        case .notARegularFile(let kind): what = "is \(kind), not a regular file"
+        case let .fileTooLarge(bytes, limit): what = "file is \(bytes) bytes, over the limit of \(limit) bytes"
         }
         return what
     }

@@ -107,3 +107,26 @@ extension CommandLineTests {
         #expect(stderr.contains("cannot write output: No space left on device"), "\(stderr)")
     }
 }
+
+extension CommandLineTests {
+    /// A 100 GB (sparse) file, a FIFO and a device among the inputs are refused by name at once;
+    /// the other images are read.
+    @Test func filesThatAreNotImagesToReadAreRefusedAtOnce() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
+        try #require(FileManager.default.createFile(atPath: dir + "/huge.png", contents: nil))
+        try #require(truncate(dir + "/huge.png", 100 << 30) == 0)
+        try #require(mkfifo(dir + "/fifo.png", 0o644) == 0)
+        let started = Date()
+        let run = try ocr(["recognize", "--format", "tsv", dir, "/dev/zero"])
+        #expect(Date().timeIntervalSince(started) < 60)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("huge.png: file is 107374182400 bytes, over the limit of"), "\(run.stderr)")
+        #expect(run.stderr.contains("fifo.png: is a FIFO, not a regular file"), "\(run.stderr)")
+        #expect(run.stderr.contains("/dev/zero: is a device, not a regular file"), "\(run.stderr)")
+        let rows = run.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(rows.count == 15 && rows.filter { $0.count == 3 && !$0[1].isEmpty }.count == 12, "\(run.stdout)")
+        let model = try ocr(["info", "/dev/zero"])
+        #expect(model.status == 1 && model.stderr.contains("is a device"), "\(model.stderr)")
+    }
+}
