@@ -11,7 +11,26 @@ typedef struct {
     struct jpeg_error_mgr base;
     jmp_buf jump;
     int saw_premature_end;
+    int too_many_scans;
 } error_manager;
+
+// A progressive JPEG may hold any number of scans, each a pass over the whole image: thousands
+// of tiny ones cost minutes. Real files have about ten (libjpeg makes 10 for colour, 6 for gray).
+#define OCR_JPEG_MAX_SCANS 32
+
+typedef struct {
+    struct jpeg_progress_mgr base;
+    error_manager *err;
+} scan_limit;
+
+static void on_progress(j_common_ptr cinfo) {
+    scan_limit *limit = (scan_limit *)cinfo->progress;
+    if (!cinfo->is_decompressor) return;
+    if (((j_decompress_ptr)cinfo)->input_scan_number > OCR_JPEG_MAX_SCANS) {
+        limit->err->too_many_scans = 1;
+        longjmp(limit->err->jump, 1);
+    }
+}
 
 static void on_error_exit(j_common_ptr cinfo) {
     error_manager *err = (error_manager *)cinfo->err;
@@ -58,11 +77,19 @@ ocr_jpeg_status ocr_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_p
     err.base.error_exit = on_error_exit;
     err.base.emit_message = on_emit_message;
     err.saw_premature_end = 0;
+    err.too_many_scans = 0;
+    scan_limit progress;
+    progress.base.progress_monitor = on_progress;
+    progress.err = &err;
 
     if (setjmp(err.jump)) {
         int truncated = err.saw_premature_end;
         int empty = err.base.msg_code == JERR_EMPTY_IMAGE;  // a frame header with height 0
-        (*cinfo.err->format_message)((j_common_ptr)&cinfo, out->message);
+        if (err.too_many_scans) {
+            snprintf(out->message, sizeof(out->message), "more than %d progressive scans", OCR_JPEG_MAX_SCANS);
+        } else {
+            (*cinfo.err->format_message)((j_common_ptr)&cinfo, out->message);
+        }
         jpeg_destroy_decompress(&cinfo);
         free(pixels);
         free(row);
@@ -72,6 +99,7 @@ ocr_jpeg_status ocr_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_p
     }
 
     jpeg_create_decompress(&cinfo);
+    cinfo.progress = &progress.base;
     jpeg_mem_src(&cinfo, (unsigned char *)data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
 

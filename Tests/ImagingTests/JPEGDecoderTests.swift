@@ -66,3 +66,18 @@ import Testing
         #expect(image.width == 48 && image[8, 8] < 40)
     }
 }
+
+/// A progressive JPEG of many scans (a "scan bomb": each scan is a pass over the whole image) is
+/// refused after 32, by name; the scans libjpeg writes itself (progressive.jpg) are read.
+@Suite struct JPEGScanLimitTests {
+    @Test func tooManyScansAreRefused() throws {
+        let bytes = try fixtureBytes("scanbomb_40.jpg")  // 64x64, 40 scans
+        #expect(throws: ImageError.self) { try ImageDecoder().decodeGray(bytes) }
+        do {
+            _ = try ImageDecoder().decodeGray(bytes, name: "bomb.jpg")
+        } catch {
+            #expect(error.description.contains("more than 32 progressive scans"), "\(error)")
+        }
+        #expect(try ImageDecoder().decodeGray(try fixtureBytes("progressive.jpg")).width > 0)
+    }
+}
