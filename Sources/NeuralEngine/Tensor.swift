@@ -1,3 +1,5 @@
+import CKernels
+
 /// A dense float32 tensor: a shape and its elements in row-major order.
 public struct Tensor: Equatable, Sendable {
     public var shape: [Int]
@@ -61,4 +63,9 @@ public final class Parameter {
 public protocol ParameterHolder: AnyObject {
     /// Every parameter, with names relative to the holder.
     var parameters: [Parameter] { get }
+}
+
+/// Whether every value is finite (vectorized: `ocr_all_finite`).
+public func allFinite(_ values: [Float]) -> Bool {
+    values.withUnsafeBufferPointer { $0.isEmpty || ocr_all_finite($0.baseAddress!, $0.count) != 0 }
 }

@@ -70,9 +70,19 @@ public final class OCRModel {
         return file
     }
 
-    /// Writes the model atomically.
+    /// Writes the model atomically; a model that could not be loaded back (a value not finite or
+    /// beyond ±``maxMagnitude``) is refused, so a broken run never replaces a good file.
     public func save(to path: String) throws(ModelFileError) {
+        try checkValues(path)
         try safeTensors().write(to: path)
+    }
+
+    /// Throws when a weight or statistic is not finite or beyond ±``maxMagnitude``.
+    func checkValues(_ path: String) throws(ModelFileError) {
+        for (name, tensor) in namedTensors() where !tensor.data.allSatisfy({ $0.isFinite && abs($0) <= Self.maxMagnitude }) {
+            throw ModelFileError(file: path, reason: "not written: tensor '\(name)' holds values that are not finite or beyond "
+                                 + "±\(Int(Self.maxMagnitude)) (the training diverged)")
+        }
     }
 
     /// Loads and checks a model file: format, version, architecture, charset, and every tensor's

@@ -37,8 +37,31 @@ public struct SafeTensors {
 
     // MARK: writing
 
+    /// The metadata key of the tensors' checksum (``checksum(_:)`` of the data section, in hex),
+    /// which every file written carries and every file read with it is checked against.
+    public static let checksumKey = "tensors_checksum"
+
+    /// FNV-1a over the data section's 64-bit little-endian words (a tail shorter than 8 bytes,
+    /// byte by byte): a flipped bit anywhere in the tensors changes it.
+    static func checksum(_ data: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        let words = data.count / 8
+        for i in 0..<words { h = (h ^ UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) &* 0x100_0000_01B3 }
+        for i in (8 * words)..<data.count { h = (h ^ UInt64(data[i])) &* 0x100_0000_01B3 }
+        return h
+    }
+
     /// The file's bytes.
     public func serialized() -> [UInt8] {
+        var data = [UInt8]()
+        for name in names {
+            tensors[name]!.data.withUnsafeBytes { raw in
+                // Float's in-memory layout is little-endian on every platform Swift runs on here.
+                data.append(contentsOf: raw)
+            }
+        }
+        var metadata = self.metadata
+        metadata[Self.checksumKey] = String(data.withUnsafeBytes { Self.checksum($0) }, radix: 16)
         var header = "{\"__metadata__\":{"
         header += metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }.joined(separator: ",")
         header += "}"
@@ -58,12 +81,7 @@ public struct SafeTensors {
         var length = UInt64(headerBytes.count).littleEndian
         withUnsafeBytes(of: &length) { out.append(contentsOf: $0) }
         out += headerBytes
-        for name in names {
-            tensors[name]!.data.withUnsafeBytes { raw in
-                // Float's in-memory layout is little-endian on every platform Swift runs on here.
-                out.append(contentsOf: raw)
-            }
-        }
+        out += data
         return out
     }
 
@@ -122,6 +140,13 @@ public struct SafeTensors {
             }
         }
         let dataCount = bytes.count - headerEnd
+        if let recorded = result.metadata.removeValue(forKey: checksumKey) {
+            let actual = bytes.withUnsafeBytes { checksum(UnsafeRawBufferPointer(rebasing: $0[headerEnd...])) }
+            guard UInt64(recorded, radix: 16) == actual else {
+                throw fail("the tensors do not match their checksum (\(recorded), computed \(String(actual, radix: 16))): "
+                           + "the file is damaged")
+            }
+        }
         var ranges = [(Int, Int, String)]()
         for (key, value) in header where key != "__metadata__" {
             guard let entry = value as? [String: Any] else { throw fail("tensor '\(key)' is not an object") }

@@ -209,7 +209,19 @@ public final class Trainer {
             return StepResult(loss: loss, impossible: ctc.impossible, skipped: true)
         }
         optimizer.learningRate = options.learningRate(at: step, plateauScale: plateauScale)
+        // An update that makes a weight non-finite is undone: the weights and the optimizer's
+        // state go back to what they were, and the step counts as skipped.
+        let parameters = network.parameters
+        let before = (parameters.map(\.value), optimizer.step, optimizer.firstMoments, optimizer.secondMoments)
         optimizer.update()
+        let finite = parameters.allSatisfy { allFinite($0.value) }
+        guard finite else {
+            for (p, value) in zip(parameters, before.0) { p.value = value }
+            optimizer.restore(step: before.1, firstMoments: before.2, secondMoments: before.3)
+            restoreStatistics()
+            skippedSteps += 1
+            return StepResult(loss: loss, impossible: ctc.impossible, skipped: true)
+        }
         return StepResult(loss: loss, impossible: ctc.impossible, skipped: false)
     }
 
@@ -258,6 +270,7 @@ public final class Trainer {
 
     /// Weights, optimizer moments, step and best CER in one safetensors file, written atomically.
     public func saveCheckpoint(to path: String) throws(ModelFileError) {
+        try model.checkValues(path)
         var file = model.safeTensors()
         for (index, (name, p)) in model.network.namedParameters.enumerated() {
             file.add("optimizer.m.\(name)", Tensor(shape: p.shape, data: optimizer.firstMoments[index]))
@@ -317,8 +330,16 @@ public struct TrainingCheckpoint {
                   m.shape == p.shape, v.shape == p.shape else {
                 throw fail("optimizer state for '\(name)' is missing or has the wrong shape")
             }
+            // Adam's moments: the first any finite number, the second a running mean of squares.
+            guard m.data.allSatisfy(\.isFinite) else { throw fail("optimizer state 'optimizer.m.\(name)' is not finite") }
+            if let bad = v.data.first(where: { !$0.isFinite || $0 < 0 }) {
+                throw fail("optimizer state 'optimizer.v.\(name)' holds \(bad), which a mean of squares cannot be")
+            }
             firstMoments.append(m.data)
             secondMoments.append(v.data)
+        }
+        guard step >= 0, optimizerStep >= 0, optimizerStep <= step else {
+            throw fail("checkpoint_step \(step) and checkpoint_optimizer_step \(optimizerStep) do not fit together")
         }
         self.step = step
         self.optimizerStep = optimizerStep

@@ -160,6 +160,11 @@ enum TrainCommand: Command {
         }
         if let resume = a.string("--resume") {
             let checkpoint = try TrainingCheckpoint(contentsOf: resume)
+            guard checkpoint.step < options.steps else {
+                printError("ocr train: \(resume) is at step \(checkpoint.step), not before --steps \(options.steps): nothing to "
+                           + "train (give a larger --steps to continue)")
+                return 1
+            }
             let (train, val) = try prepare(checkpoint.model, skipUnknown: a.has("--skip-unknown"))
             trainer = Trainer(resuming: checkpoint, training: train, validation: val, options: options, synthetic: synthetic)
             print("resuming \(resume) at step \(trainer.step)")
