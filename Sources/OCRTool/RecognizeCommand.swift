@@ -49,8 +49,8 @@ enum RecognizeCommand: Command {
         let beam = try a.int("--beam", default: Recognizer.defaultBeamWidth, range: 1...1000)
         let jobs = try a.int("--jobs", default: Parallelism.threads, range: 1...256)
         let cores = Parallelism.threads
-        var (inputs, emptyFolders) = try expandInputs(a.positionals, list: a.string("--list"))
-        for folder in emptyFolders { printError("ocr recognize: \(folder): no images found (.png, .jpg, .jpeg)") }
+        var (inputs, problems) = try expandInputs(a.positionals, list: a.string("--list"))
+        for problem in problems { printError("ocr recognize: \(problem)") }
         if let share = a.string("--shard") {
             let parts = share.split(separator: "/").compactMap { Int($0) }
             guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
@@ -58,7 +58,7 @@ enum RecognizeCommand: Command {
             }
             inputs = shard(inputs, index: parts[0], of: parts[1])
         }
-        guard !inputs.isEmpty || a.string("--shard") != nil || !emptyFolders.isEmpty else { throw UsageError("give at least one image") }
+        guard !inputs.isEmpty || a.string("--shard") != nil || !problems.isEmpty else { throw UsageError("give at least one image") }
         if a.string("--overlay") != nil && inputs.count != 1 { throw UsageError("--overlay needs exactly one input image") }
         // One image: all cores on its kernels; many: one thread per job, the jobs in parallel.
         Parallelism.threads = try a.int("--threads", default: inputs.count == 1 ? cores : 1, range: 1...256)
@@ -79,7 +79,7 @@ enum RecognizeCommand: Command {
             let image = try ImageDecoder().decodeGray(contentsOf: inputs[0])
             try PNGEncoder.write(Overlay.draw(try recognizer.recognize(image), on: image), to: overlay)
         }
-        return failures > 0 || !emptyFolders.isEmpty ? 1 : 0
+        return failures > 0 || !problems.isEmpty ? 1 : 0
     }
 
     /// The characters of `--allow`, every one of which the model must be able to read.
@@ -93,32 +93,46 @@ enum RecognizeCommand: Command {
         return Set(text)
     }
 
-    /// Files as given, folders expanded (sorted), then the --list entries; and the folders that
-    /// hold no image.
-    static func expandInputs(_ paths: [String], list: String?) throws -> (inputs: [String], emptyFolders: [String]) {
-        var out = [String](), empty = [String]()
+    /// Files as given, folders expanded (sorted), then the --list entries; and what could not be
+    /// searched or read (a folder without images or unreadable, a name that is not UTF-8, a line
+    /// of the list that is not), each as `path: reason`.
+    static func expandInputs(_ paths: [String], list: String?) throws -> (inputs: [String], problems: [String]) {
+        var out = [String](), problems = [String]()
         for path in paths {
             if FolderSearch.isFolder(path) == true {
-                let found = FolderSearch.files(under: path, endingWith: [".png", ".jpg", ".jpeg"]) ?? []
-                if found.isEmpty { empty.append(path) }
-                out += found.map { (path as NSString).appendingPathComponent($0) }.sorted()
+                guard let found = FolderSearch.walk(path, endingWith: [".png", ".jpg", ".jpeg"]) else {
+                    problems.append("\(path): cannot read the folder: \(String(cString: strerror(errno)))")
+                    continue
+                }
+                problems += found.problems
+                if found.files.isEmpty && found.problems.isEmpty { problems.append("\(path): no images found (.png, .jpg, .jpeg)") }
+                out += found.files.map { (path as NSString).appendingPathComponent($0) }.sorted()
             } else {
                 out.append(path)
             }
         }
         if let list {
-            let text: String
+            var bytes: [UInt8]
             if list == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
             } else {
-                guard let contents = readUTF8File(list) else {
-                    throw UsageError("cannot read --list \(list)")
+                do { bytes = try readWholeFile(list) } catch {
+                    if error.reason != .emptyFile { throw UsageError("cannot read --list \(list): \(error.reason.message)") }
+                    bytes = []
                 }
-                text = contents
             }
-            out += text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a byte-order mark is not part of a path
+            for (number, line) in bytes.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.last == 13 ? line.dropLast() : line[...]
+                if trimmed.isEmpty { continue }
+                if let path = String(validating: trimmed, as: UTF8.self) {
+                    out.append(path)
+                } else {
+                    problems.append("\(list == "-" ? "standard input" : list) line \(number + 1): the path is not UTF-8")
+                }
+            }
         }
-        return (out, empty)
+        return (out, problems)
     }
 
     /// Every n-th input starting with the i-th (1-based): the shards of a list partition it.

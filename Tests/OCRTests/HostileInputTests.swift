@@ -205,3 +205,30 @@ extension CommandLineTests {
         #expect(past.status == 1 && past.stderr.contains("is at step 10, not before --steps 5: nothing to train"), "\(past.stderr)")
     }
 }
+
+extension CommandLineTests {
+    /// A link to a folder is searched; a name that is not UTF-8 is reported, not skipped; a
+    /// list's byte-order mark is not part of its first path, and a line that is not UTF-8 is
+    /// reported alone while the others are read.
+    @Test func folderSearchAndListsAccountForEverything() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
+        let raw = Array((dir + "/bad").utf8) + [0xFF] + Array(".png".utf8) + [0]
+        let fd = raw.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        try #require(fd >= 0)
+        close(fd)
+        let link = (try temporaryPath("x") as NSString).deletingLastPathComponent + "/link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: dir)
+        let run = try ocr(["recognize", "--format", "tsv", link])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("/bad\\xff.png: the file name is not UTF-8"), "\(run.stderr)")
+        #expect(run.stdout.split(separator: "\n").count == 12, "\(run.stdout)")
+        let list = dir + "/list.txt"
+        let bytes = [0xEF, 0xBB, 0xBF] + Array((dir + "/line0.png\n").utf8) + [0x2F, 0xFE, 0x0A] + Array((dir + "/line1.png\r\n").utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: list))
+        let listed = try ocr(["recognize", "--format", "tsv", "--list", list])
+        #expect(listed.status == 1 && listed.stderr.contains("list.txt line 2: the path is not UTF-8"), "\(listed.stderr)")
+        let rows = listed.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(rows.count == 2 && rows.allSatisfy { $0.count == 3 } && rows[0][0] == (dir + "/line0.png")[...], "\(listed.stdout)")
+    }
+}
