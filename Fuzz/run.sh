@@ -11,5 +11,6 @@ cd "$(dirname "$0")/.."
 OCR_FUZZ=1 swift build -c release --scratch-path .build-fuzz --product "$target" \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address
 mkdir -p ".build-fuzz/corpus/$target"
+export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 exec ".build-fuzz/release/$target" ".build-fuzz/corpus/$target" "Fuzz/seeds/$target" \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -artifact_prefix=.build-fuzz/ -print_final_stats=1
