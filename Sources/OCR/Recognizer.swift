@@ -185,18 +185,13 @@ public final class Recognizer: @unchecked Sendable {
             let found = splitsLines ? LineSegmenter().lines(in: upright)
                 : [SegmentedLine(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height), image: upright)]
             // The work and memory a line costs, known before it is scaled.
-            var total = 0
-            for line in found {
-                let columns = networkColumns(line.image)
-                total += columns
-                if columns > Self.maxLineColumns {
-                    results[i] = .failure(.lineTooWide(width: line.image.width, height: line.image.height, columns: columns))
-                    break
-                }
+            let columns = found.map { networkColumns($0.image) }
+            if let k = columns.firstIndex(where: { $0 > Self.maxLineColumns }) {
+                results[i] = .failure(.lineTooWide(width: found[k].image.width, height: found[k].image.height, columns: columns[k]))
+                continue
             }
-            if case .failure = results[i] { continue }
-            if total > Self.maxImageColumns {
-                results[i] = .failure(.tooMuchText(columns: total))
+            if columns.reduce(0, +) > Self.maxImageColumns {
+                results[i] = .failure(.tooMuchText(columns: columns.reduce(0, +)))
                 continue
             }
             lines += found.map { (i, $0) }
