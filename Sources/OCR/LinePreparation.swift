@@ -61,14 +61,25 @@ public struct LinePreparation {
     }
 
     /// Decodes and normalizes the image and keeps the label as text (its classes are not needed
-    /// to measure a model, and characters outside the charset must count as errors).
-    public func prepareImageOnly(_ sample: LineSample) -> Result<PreparedLine, ImageError> {
+    /// to measure a model, and characters outside the charset must count as errors). A label over
+    /// ``maxLabelLength`` or a line wider than ``Recognizer/maxLineColumns`` at the network's
+    /// height is refused, as recognition refuses it, before any work on it.
+    public func prepareImageOnly(_ sample: LineSample) -> Result<PreparedLine, DatasetError> {
+        guard sample.text.count <= maxLabelLength else {
+            return .failure(DatasetError(file: sample.imagePath, reason: "label of \(sample.text.count) characters is over the "
+                                         + "limit of \(maxLabelLength)"))
+        }
         do {
             let image = try decoder.decodeGray(contentsOf: sample.imagePath)
+            let columns = image.height == 0 ? 0 : (image.width * preprocessing.height + image.height - 1) / image.height
+            guard columns <= Recognizer.maxLineColumns else {
+                return .failure(DatasetError(file: sample.imagePath, reason: "a \(image.width)x\(image.height) line is \(columns) "
+                                             + "columns wide at the network's height, over the limit of \(Recognizer.maxLineColumns)"))
+            }
             return .success(PreparedLine(image: preprocessing.normalizedImage(image), labels: [],
                                          text: Charset.normalize(sample.text), source: sample.imagePath))
         } catch {
-            return .failure(error)
+            return .failure(DatasetError(file: sample.imagePath, reason: error.reason.message))
         }
     }
 

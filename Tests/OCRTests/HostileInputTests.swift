@@ -232,3 +232,21 @@ extension CommandLineTests {
         #expect(rows.count == 2 && rows.allSatisfy { $0.count == 3 } && rows[0][0] == (dir + "/line0.png")[...], "\(listed.stdout)")
     }
 }
+
+extension CommandLineTests {
+    /// `ocr eval` refuses what recognition refuses, by name, and measures the rest: a
+    /// 1,000,000 x 1 line and a label of 2,000 characters are skipped, not scaled or aligned.
+    @Test func evalSkipsWideLinesAndLongLabels() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
+        try FileManager.default.copyItem(atPath: HostileInputTests.fixtures + "/wide_1Mx1.png", toPath: dir + "/wide.png")
+        try "x\n".write(toFile: dir + "/wide.gt.txt", atomically: true, encoding: .utf8)
+        try PNGEncoder.write(BitmapFont.render("0123"), to: dir + "/long.png")
+        try (String(repeating: "0", count: 2000) + "\n").write(toFile: dir + "/long.gt.txt", atomically: true, encoding: .utf8)
+        let run = try ocr(["eval", dir])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("wide.png: a 1000000x1 line is 32000000 columns wide"), "\(run.stderr)")
+        #expect(run.stderr.contains("long.png: label of 2000 characters is over the limit of 1000"), "\(run.stderr)")
+        #expect(run.stdout.contains("lines 12"), "\(run.stdout)")
+    }
+}
