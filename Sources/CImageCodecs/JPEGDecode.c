@@ -11,6 +11,9 @@ typedef struct {
     struct jpeg_error_mgr base;
     jmp_buf jump;
     int saw_premature_end;
+    // Set when entropy-coded data is missing or damaged (libjpeg fills the gap with grey and
+    // only warns): libjpeg's message for it, or empty.
+    char lost_data[JMSG_LENGTH_MAX];
     int too_many_scans;
 } error_manager;
 
@@ -41,7 +44,15 @@ static void on_emit_message(j_common_ptr cinfo, int level) {
     error_manager *err = (error_manager *)cinfo->err;
     // Level -1 is a warning. libjpeg pads a short file with an EOI marker and only warns; we
     // refuse such a file rather than return a partly grey image.
-    if (level == -1 && err->base.msg_code == JWRN_JPEG_EOF) err->saw_premature_end = 1;
+    if (level != -1) return;
+    int code = err->base.msg_code;
+    if (code == JWRN_JPEG_EOF) err->saw_premature_end = 1;
+    // Data cut short before an EOI marker, a bad Huffman code, a lost restart marker: part of
+    // the image is invented, so the file is refused as a damaged one.
+    if ((code == JWRN_HIT_MARKER || code == JWRN_HUFF_BAD_CODE || code == JWRN_MUST_RESYNC)
+        && err->lost_data[0] == 0) {
+        (*cinfo->err->format_message)(cinfo, err->lost_data);
+    }
 }
 
 // Converts one row of CMYK samples to RGB in place of `rgb`. Adobe-written files store
@@ -77,6 +88,7 @@ ocr_jpeg_status ocr_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_p
     err.base.error_exit = on_error_exit;
     err.base.emit_message = on_emit_message;
     err.saw_premature_end = 0;
+    err.lost_data[0] = 0;
     err.too_many_scans = 0;
     scan_limit progress;
     progress.base.progress_monitor = on_progress;
@@ -160,6 +172,11 @@ ocr_jpeg_status ocr_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_p
         free(pixels);
         snprintf(out->message, sizeof(out->message), "premature end of JPEG data");
         return OCR_JPEG_TRUNCATED;
+    }
+    if (err.lost_data[0] != 0) {
+        free(pixels);
+        snprintf(out->message, sizeof(out->message), "%s", err.lost_data);
+        return OCR_JPEG_CORRUPT;
     }
     out->pixels = pixels;
     return OCR_JPEG_OK;

@@ -12,6 +12,8 @@ public enum ImageErrorReason: Equatable, Sendable {
     case zeroDimensions
     /// Refused before any pixel buffer was allocated.
     case tooLarge(width: Int, height: Int, limit: Int)
+    /// A side longer than the decoder reads (libpng reads up to 1,000,000 pixels per side).
+    case sideTooLong(width: Int, height: Int, limit: Int)
     case writeFailed(String)
     /// Not a regular file: a FIFO, a device, a socket (named in the associated value).
     case notARegularFile(String)
@@ -49,6 +51,8 @@ extension ImageErrorReason {
         case .zeroDimensions: what = "image has zero width or height"
         case let .tooLarge(width, height, limit):
             what = "image is \(width)x\(height) pixels, over the limit of \(limit) pixels"
+        case let .sideTooLong(width, height, limit):
+            what = "image is \(width)x\(height) pixels, over the limit of \(limit) pixels per side"
         case .writeFailed(let why): what = "cannot write: \(why)"
         case .notARegularFile(let kind): what = "is \(kind), not a regular file"
         case let .fileTooLarge(bytes, limit): what = "file is \(bytes) bytes, over the limit of \(limit) bytes"

@@ -2,6 +2,9 @@ import CPNG
 
 /// PNG decoding through libpng's simplified API, which keeps its `setjmp` inside libpng.
 enum PNGDecoder {
+    /// The longest side libpng reads.
+    static let maxSide = 1_000_000
+
     static func decode(_ bytes: [UInt8], maxPixels: Int, rgb: Bool) throws(ImageErrorReason) -> Raster {
         // Check the structure before libpng sees it: this tells truncation apart from corruption
         // and refuses an oversized image before anything is allocated.
@@ -12,6 +15,9 @@ enum PNGDecoder {
         let limit = Int(Int32.max)
         if width > limit || height > limit { throw .corrupt("IHDR declares \(width)x\(height), over the PNG limit of \(limit) per side") }
         if width > maxPixels / height { throw .tooLarge(width: width, height: height, limit: maxPixels) }
+        // libpng's own default limit (PNG_USER_WIDTH_MAX / PNG_USER_HEIGHT_MAX), which the
+        // simplified API cannot raise; libpng itself would only say "Invalid IHDR data".
+        if width > maxSide || height > maxSide { throw .sideTooLong(width: width, height: height, limit: maxSide) }
 
         // begin_read keeps a pointer to the bytes, so both calls happen inside one closure.
         var isColor = false

@@ -32,6 +32,16 @@ public enum LineDataset {
         return samples
     }
 
+    /// The images that more than one sample names, most repeated first, with how many samples
+    /// name each. A manifest may repeat a line to weight it, but one repeated by accident trains
+    /// on that line alone.
+    public static func repeatedImages(_ samples: [LineSample]) -> [(path: String, count: Int)] {
+        var counts = [String: Int]()
+        for sample in samples { counts[sample.imagePath, default: 0] += 1 }
+        return counts.filter { $0.value > 1 }.map { (path: $0.key, count: $0.value) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.path < $1.path }
+    }
+
     static func folder(_ root: String) throws(DatasetError) -> [LineSample] {
         guard let images = FolderSearch.files(under: root, endingWith: imageSuffixes) else {
             throw DatasetError(file: root, reason: "cannot list the folder")

@@ -25,8 +25,9 @@ public struct LinePreparation {
         public var lines: [PreparedLine] = []
         /// Image files that could not be read, with the reason.
         public var unreadable: [String] = []
-        /// Lines refused for a label or an image over the limits, with the reason.
-        public var tooLarge: [String] = []
+        /// Lines refused for their label (too long, control characters) or an image over the
+        /// limits, with the reason.
+        public var refused: [String] = []
         /// Samples skipped for characters outside the charset.
         public var skippedUnknown = 0
         /// Every unknown character with one sample that has it (when not skipping).
@@ -45,7 +46,7 @@ public struct LinePreparation {
             switch result! {
             case .success(let line): outcome.lines.append(line)
             case .failure(.image(let error)): outcome.unreadable.append(error.description)
-            case .failure(.tooLarge(let reason)): outcome.tooLarge.append(reason)
+            case .failure(.refused(let reason)): outcome.refused.append(reason)
             case .failure(.unknown(let characters, let path)):
                 if skipsUnknown { outcome.skippedUnknown += 1 }
                 for c in characters where seenUnknown.insert(c).inserted { outcome.unknown.append((c, path)) }
@@ -57,18 +58,40 @@ public struct LinePreparation {
     enum PreparationFailure: Error {
         case image(ImageError)
         case unknown([Character], String)
-        case tooLarge(String)
+        case refused(String)
+    }
+
+    /// The lines with their labels encoded again in `charset`; a line with a character outside it
+    /// is dropped.
+    public static func encoded(_ lines: [PreparedLine], charset: Charset) -> [PreparedLine] {
+        lines.compactMap { line in
+            var line = line
+            guard let labels = try? charset.encode(line.text) else { return nil }
+            line.labels = labels
+            return line
+        }
+    }
+
+    /// Why a label can be neither trained on nor measured against, or nil: over
+    /// ``maxLabelLength`` characters, or holding a control character (a NUL, a tab, an escape),
+    /// which no line image shows and which must not become a class of the charset.
+    public func labelProblem(_ label: String) -> String? {
+        var count = 0
+        for c in label {
+            count += 1
+            if let control = c.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+                return "label has the control character " + String(format: "U+%04X", control.value) + " at character \(count)"
+            }
+        }
+        return count > maxLabelLength ? "label of \(count) characters is over the limit of \(maxLabelLength)" : nil
     }
 
     /// Decodes and normalizes the image and keeps the label as text (its classes are not needed
-    /// to measure a model, and characters outside the charset must count as errors). A label over
-    /// ``maxLabelLength`` or a line wider than ``Recognizer/maxLineColumns`` at the network's
-    /// height is refused, as recognition refuses it, before any work on it.
+    /// to measure a model, and characters outside the charset must count as errors). A label that
+    /// ``labelProblem(_:)`` refuses, or a line wider than ``Recognizer/maxLineColumns`` at the
+    /// network's height (as recognition refuses it), is refused before any work on it.
     public func prepareImageOnly(_ sample: LineSample) -> Result<PreparedLine, DatasetError> {
-        guard sample.text.count <= maxLabelLength else {
-            return .failure(DatasetError(file: sample.imagePath, reason: "label of \(sample.text.count) characters is over the "
-                                         + "limit of \(maxLabelLength)"))
-        }
+        if let problem = labelProblem(sample.text) { return .failure(DatasetError(file: sample.imagePath, reason: problem)) }
         do {
             let image = try decoder.decodeGray(contentsOf: sample.imagePath)
             let columns = image.height == 0 ? 0 : (image.width * preprocessing.height + image.height - 1) / image.height
@@ -85,10 +108,7 @@ public struct LinePreparation {
 
     func prepare(_ sample: LineSample) -> Result<PreparedLine, PreparationFailure> {
         let labels: [Int]
-        let length = sample.text.count
-        guard length <= maxLabelLength else {
-            return .failure(.tooLarge("\(sample.imagePath): label of \(length) characters is over the limit of \(maxLabelLength)"))
-        }
+        if let problem = labelProblem(sample.text) { return .failure(.refused("\(sample.imagePath): \(problem)")) }
         do {
             labels = try charset.encode(sample.text)
         } catch {
@@ -98,7 +118,7 @@ public struct LinePreparation {
             let image = try decoder.decodeGray(contentsOf: sample.imagePath)
             let scaledWidth = image.height == 0 ? 0 : image.width * preprocessing.height / image.height
             guard scaledWidth <= maxNormalizedWidth else {
-                return .failure(.tooLarge("\(sample.imagePath): \(image.width)x\(image.height) is \(scaledWidth) px wide at height "
+                return .failure(.refused("\(sample.imagePath): \(image.width)x\(image.height) is \(scaledWidth) px wide at height "
                                           + "\(preprocessing.height), over the limit of \(maxNormalizedWidth)"))
             }
             return .success(PreparedLine(image: preprocessing.normalizedImage(image), labels: labels,

@@ -48,7 +48,7 @@ enum EvalCommand: Command {
             switch prep.prepareImageOnly(sample) {
             case .success(let line): lines.append(line)
             case .failure(let error):
-                printError("ocr eval: skipped \(error)")
+                printError("ocr eval: skipped \(escapingControls(error.description))")
                 failures += 1
             }
         }

@@ -50,7 +50,7 @@ enum RecognizeCommand: Command {
         let jobs = try a.int("--jobs", default: Parallelism.threads, range: 1...256)
         let cores = Parallelism.threads
         var (inputs, problems) = try expandInputs(a.positionals, list: a.string("--list"))
-        for problem in problems { printError("ocr recognize: \(problem)") }
+        for problem in problems { printError("ocr recognize: \(escapingControls(problem))") }
         if let share = a.string("--shard") {
             let parts = share.split(separator: "/").compactMap { Int($0) }
             guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
@@ -139,21 +139,6 @@ enum RecognizeCommand: Command {
     static func shard(_ inputs: [String], index: Int, of count: Int) -> [String] {
         stride(from: index - 1, to: inputs.count, by: count).map { inputs[$0] }
     }
-
-    /// Tabs, newlines and backslashes as \t, \n, \\.
-    static func escapeTSV(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "\t": out += "\\t"
-            case "\n", "\r\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\\": out += "\\\\"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
 }
 
 /// Recognizes a list of images with `jobs` workers taking chunks in order, and prints each
@@ -204,7 +189,7 @@ final class BatchRun: @unchecked Sendable {
                     images.append(try decoder.decodeGray(contentsOf: inputs[i]))
                     decoded.append(i)
                 } catch {
-                    printError("ocr recognize: \(error)")
+                    printError("ocr recognize: \(escapingControls(error.description))")
                     failed += 1
                     outputs[i] = failure(path: inputs[i], reason: error.reason.message)
                 }
@@ -213,7 +198,7 @@ final class BatchRun: @unchecked Sendable {
                 switch result {
                 case .success(let read): outputs[i] = render(read, path: inputs[i])
                 case .failure(let error):
-                    printError("ocr recognize: \(inputs[i]): \(error)")
+                    printError("ocr recognize: \(escapingControls(inputs[i])): \(error)")
                     failed += 1
                     outputs[i] = failure(path: inputs[i], reason: error.description)
                 }
@@ -236,7 +221,7 @@ final class BatchRun: @unchecked Sendable {
     func failure(path: String, reason: String) -> String {
         switch format {
         case "json": return Self.json(["path": .string(path), "error": .string(reason)]) + "\n"
-        case "tsv": return "\(RecognizeCommand.escapeTSV(path))\t\t\t\(RecognizeCommand.escapeTSV(reason))\n"
+        case "tsv": return "\(escapingTSV(path))\t\t\t\(escapingTSV(reason))\n"
         default: return ""
         }
     }
@@ -244,7 +229,7 @@ final class BatchRun: @unchecked Sendable {
     func render(_ result: RecognitionResult, path: String) -> String {
         switch format {
         case "tsv":
-            return "\(RecognizeCommand.escapeTSV(path))\t\(RecognizeCommand.escapeTSV(result.text))\t"
+            return "\(escapingTSV(path))\t\(escapingTSV(result.text))\t"
                 + String(format: "%.4f", result.confidence) + "\n"
         case "json":
             let lines: [JSONValue] = result.lines.map { line in

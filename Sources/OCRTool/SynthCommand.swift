@@ -79,7 +79,7 @@ enum SynthCommand: Command {
             }
         }
         let problems = failures.compactMap { $0 }
-        for p in problems.prefix(10) { printError("ocr synth: skipped a line: \(p)") }
+        for p in problems.prefix(10) { printError("ocr synth: skipped a line: \(escapingControls(String(describing: p)))") }
         print("wrote \(count - problems.count) lines to \(out) from \(fonts.count) fonts"
               + (problems.isEmpty ? "" : " (\(problems.count) skipped)"))
         return 0

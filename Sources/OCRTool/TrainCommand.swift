@@ -124,6 +124,19 @@ enum TrainCommand: Command {
         guard !trainSamples.isEmpty || synthetic != nil else {
             throw UsageError("no labeled lines found in \(sources.joined(separator: ", "))")
         }
+        for (what, samples) in [("training", trainSamples), ("validation", valSamples)] {
+            let repeated = LineDataset.repeatedImages(samples)
+            guard let most = repeated.first else { continue }
+            let repeats = repeated.reduce(0) { $0 + $1.count - 1 }
+            printError("ocr train: warning: \(repeated.count) \(what) image\(repeated.count == 1 ? " is" : "s are") listed more "
+                       + "than once (\(repeats) repeats; \(escapingControls(most.path)) \(most.count) times): each repeat counts as one more line")
+        }
+        let trainingImages = Set(trainSamples.map(\.imagePath))
+        let shared = valSamples.filter { trainingImages.contains($0.imagePath) }.count
+        if shared > 0 {
+            printError("ocr train: warning: \(shared) of the \(valSamples.count) validation lines are training lines too: "
+                       + "validation will look better than the model is")
+        }
 
         // Model and charset.
         let trainer: Trainer
@@ -132,9 +145,9 @@ enum TrainCommand: Command {
             var sets = [[PreparedLine]]()
             for (what, samples) in [("training", trainSamples), ("validation", valSamples)] {
                 let outcome = prep.prepare(samples)
-                for problem in outcome.unreadable + outcome.tooLarge { printError("ocr train: skipped \(problem)") }
+                for problem in outcome.unreadable + outcome.refused { printError("ocr train: skipped \(escapingControls(problem))") }
                 if !outcome.unknown.isEmpty && !skipUnknown {
-                    let list = outcome.unknown.map { "'\($0.0)' (first in \($0.1))" }.joined(separator: ", ")
+                    let list = outcome.unknown.map { "'\(escapingControls(String($0.0)))' (first in \(escapingControls($0.1)))" }.joined(separator: ", ")
                     throw UsageError("\(what) labels have characters outside the charset: \(list); "
                                      + "use --skip-unknown to skip those lines")
                 }
@@ -171,40 +184,59 @@ enum TrainCommand: Command {
         } else {
             var model: OCRModel
             let labels = (trainSamples + valSamples).map(\.text)
+            // A charset taken from labels is taken again from the lines actually kept, so that the
+            // label of a skipped line (unreadable, too wide) adds no class.
+            var charsetOfLines: ((_ lines: [String]) throws -> OCRModel)?
+            var initialClasses: Int?
             if let initPath = a.string("--init") {
-                model = try OCRModel.load(contentsOf: initPath)
-                var charset = model.charset
-                if !a.has("--skip-unknown") { for c in Charset(labels: labels).characters { charset.insert(c) } }
-                if charset.classCount != model.charset.classCount {
-                    print("extending the charset by \(charset.classCount - model.charset.classCount) characters")
-                    model = model.expanded(to: charset, seed: options.seed)
+                let base = try OCRModel.load(contentsOf: initPath)
+                initialClasses = base.charset.classCount
+                func extended(_ labels: [String]) -> OCRModel {
+                    var charset = base.charset
+                    for c in Charset(labels: labels).characters { charset.insert(c) }
+                    return charset == base.charset ? base : base.expanded(to: charset, seed: options.seed)
                 }
+                model = a.has("--skip-unknown") ? base : extended(labels)
+                if !a.has("--skip-unknown") { charsetOfLines = extended }
             } else {
-                let charset: Charset
+                let archText = a.string("--arch") ?? "small"
+                func fresh(_ charset: Charset) throws -> OCRModel {
+                    let architecture: CRNNArchitecture
+                    if let preset = CRNNArchitecture.preset(archText, classes: charset.classCount) {
+                        architecture = preset
+                    } else {
+                        do {
+                            architecture = try CRNNArchitecture(spec: archText, classes: charset.classCount)
+                        } catch {
+                            throw UsageError("--arch: \(error) (or use small / paper)")
+                        }
+                    }
+                    return OCRModel(architecture: architecture, charset: charset, seed: options.seed)
+                }
                 if let file = a.string("--charset") {
                     guard let text = readUTF8File(file) else {
                         throw UsageError("cannot read --charset file \(file)")
                     }
-                    charset = Charset(Array(Charset.normalize(text)).filter { $0 != "\n" && $0 != "\r\n" })
+                    model = try fresh(Charset(Array(Charset.normalize(text)).filter { $0 != "\n" && $0 != "\r\n" }))
                 } else if synthetic != nil {
-                    charset = Charset.printableASCII
+                    model = try fresh(Charset.printableASCII)
                 } else {
-                    charset = Charset(labels: labels)
+                    model = try fresh(Charset(labels: labels))
+                    charsetOfLines = { try fresh(Charset(labels: $0)) }
                 }
-                let archText = a.string("--arch") ?? "small"
-                let architecture: CRNNArchitecture
-                if let preset = CRNNArchitecture.preset(archText, classes: charset.classCount) {
-                    architecture = preset
-                } else {
-                    do {
-                        architecture = try CRNNArchitecture(spec: archText, classes: charset.classCount)
-                    } catch {
-                        throw UsageError("--arch: \(error) (or use small / paper)")
-                    }
-                }
-                model = OCRModel(architecture: architecture, charset: charset, seed: options.seed)
             }
-            let (train, val) = try prepare(model, skipUnknown: a.has("--skip-unknown"))
+            var (train, val) = try prepare(model, skipUnknown: a.has("--skip-unknown"))
+            if let charsetOfLines {
+                let kept = try charsetOfLines((train + val).map(\.text))
+                if kept.charset != model.charset {
+                    model = kept
+                    train = LinePreparation.encoded(train, charset: model.charset)
+                    val = LinePreparation.encoded(val, charset: model.charset)
+                }
+            }
+            if let initialClasses, model.charset.classCount != initialClasses {
+                print("extending the charset by \(model.charset.classCount - initialClasses) characters")
+            }
             guard !train.isEmpty || synthetic != nil else { throw UsageError("no usable training lines") }
             trainer = Trainer(model: model, training: train, validation: val, options: options, synthetic: synthetic)
         }
@@ -309,7 +341,7 @@ enum TrainCommand: Command {
                 do {
                     try PNGEncoder.write(chart.render(), to: out + ".chart.png")
                 } catch {
-                    printError("ocr train: \(error)")
+                    printError("ocr train: \(escapingControls(String(describing: error)))")
                 }
                 trainer.model.trainingSummary = [
                     "steps": String(step),

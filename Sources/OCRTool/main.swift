@@ -67,10 +67,10 @@ func main() -> Int32 {
     do {
         return try command.run(rest)
     } catch let error as UsageError {
-        printError("ocr \(command.name): \(error.message)\nSee 'ocr \(command.name) --help'.")
+        printError("ocr \(command.name): \(escapingControls(error.message))\nSee 'ocr \(command.name) --help'.")
         return 64
     } catch {
-        printError("ocr \(command.name): \(error)")
+        printError("ocr \(command.name): \(escapingControls(String(describing: error)))")
         return 1
     }
 }

@@ -81,6 +81,21 @@ import Testing
         }
     }
 
+    /// Entropy-coded data cut short and followed by an EOI marker: libjpeg paints the rest grey
+    /// and only warns; we refuse the file (it used to decode as an image).
+    @Test(arguments: ["baseline.jpg", "progressive.jpg", "gray.jpg"])
+    func jpegDataCutBeforeItsEndMarker(name: String) throws {
+        let bytes = try fixtureBytes(name)
+        let scan = try #require((0..<(bytes.count - 1)).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xDA })
+        let data = scan + 2 + Int(bytes[scan + 2]) << 8 + Int(bytes[scan + 3])  // past the scan header
+        let cut = Array(bytes.prefix(data + (bytes.count - 2 - data) / 2)) + [0xFF, 0xD9]
+        switch reason(of: cut) {
+        case .corrupt(let message)?: #expect(message.contains("premature end of data segment"), "\(message)")
+        case .truncated?: #expect(name == "progressive.jpg")  // libjpeg then looks for the next scan past the end
+        case let other: Issue.record("\(name) cut to \(cut.count) bytes and ended with EOI: \(String(describing: other))")
+        }
+    }
+
     @Test func corruptJPEG() throws {
         var bytes = try fixtureBytes("baseline.jpg")
         let sof = try #require(sofOffset(bytes))
@@ -115,6 +130,13 @@ import Testing
         }
         #expect(reason(of: pngHeaderOnly(width: 0x7FFF_FFFF, height: 0x7FFF_FFFF))
                     == .tooLarge(width: 0x7FFF_FFFF, height: 0x7FFF_FFFF, limit: 64_000_000))
+    }
+
+    /// libpng reads at most 1,000,000 pixels per side and then says only "Invalid IHDR data".
+    @Test func pngSidesOverLibpngsLimitAreNamed() {
+        #expect(reason(of: pngHeaderOnly(width: 1_000_001, height: 1)) == .sideTooLong(width: 1_000_001, height: 1, limit: 1_000_000))
+        #expect(ImageErrorReason.sideTooLong(width: 1, height: 1_000_001, limit: 1_000_000).message
+                    == "image is 1x1000001 pixels, over the limit of 1000000 pixels per side")
     }
 
     @Test func oversizedJPEGIsRefusedBeforeAllocation() throws {

@@ -250,3 +250,52 @@ extension CommandLineTests {
         #expect(run.stdout.contains("lines 12"), "\(run.stdout)")
     }
 }
+
+extension CommandLineTests {
+    /// A file name with a line break or a terminal escape stays one line on standard error and
+    /// one row of TSV, escaped as TSV escapes (`\r\n` no longer reads back as `\n`).
+    @Test func controlCharactersInFileNamesAreEscaped() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent + "/names"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "not an image".write(toFile: dir + "/two\r\nlines.png", atomically: true, encoding: .utf8)
+        try "not an image".write(toFile: dir + "/red\u{1B}[31m.png", atomically: true, encoding: .utf8)
+        let run = try ocr(["recognize", "--format", "tsv", dir])
+        #expect(run.status == 1)
+        #expect(!run.stderr.contains("\r") && !run.stderr.contains("\u{1B}"), "\(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").count == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("/names/two\\r\\nlines.png: not an image"), "\(run.stderr)")
+        #expect(run.stderr.contains("/names/red\\x1B[31m.png: not an image"), "\(run.stderr)")
+        let rows = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(rows.count == 2 && rows.allSatisfy { $0.split(separator: "\t", omittingEmptySubsequences: false).count == 4 },
+                "\(run.stdout)")
+        #expect(run.stdout.contains("/names/two\\r\\nlines.png\t\t\t"), "\(run.stdout)")
+    }
+
+    /// The charset of a new model holds the characters of the lines it trains on: not a NUL of a
+    /// refused label, not the label of an image that could not be read. A manifest that repeats
+    /// an image, and validation lines that are training lines, are warned about.
+    @Test func trainingDataThatWouldMisleadIsReported() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
+        try PNGEncoder.write(BitmapFont.render("0123"), to: dir + "/nul.png")
+        try "01\u{0}23\n".write(toFile: dir + "/nul.gt.txt", atomically: true, encoding: .utf8)
+        try "not an image".write(toFile: dir + "/broken.png", atomically: true, encoding: .utf8)
+        try "Ω\n".write(toFile: dir + "/broken.gt.txt", atomically: true, encoding: .utf8)
+        let manifest = dir + "/train.tsv"
+        try (String(repeating: "line0.png\t\(BitmapFont.lines[0])\n", count: 300) + "line1.png\t\(BitmapFont.lines[1])\n")
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let model = dir + "/m.safetensors"
+        let run = try ocr(["train", "--train", dir, "--train", manifest, "--val", dir, "--out", model, "--steps", "2",
+                           "--batch", "4", "--arch", TrainerTests.spec.replacingOccurrences(of: "F11", with: "F0")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("nul.png: label has the control character U+0000 at character 3"), "\(run.stderr)")
+        #expect(run.stderr.contains("broken.png: not an image"), "\(run.stderr)")
+        #expect(run.stderr.contains("2 training images are listed more than once (301 repeats; \(dir)/line0.png 301 times)"),
+                "\(run.stderr)")
+        #expect(run.stderr.contains("14 of the 14 validation lines are training lines too"), "\(run.stderr)")
+        let charset = Set(BitmapFont.lines.joined())
+        let info = try ocr(["info", model])
+        #expect(info.stdout.contains("charset       \(charset.count) characters: \(String(charset.sorted()))"), "\(info.stdout)")
+    }
+}

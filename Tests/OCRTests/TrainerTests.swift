@@ -192,9 +192,9 @@ import Imaging
                                           skipsUnknown: false)
         let outcome = preparation.prepare(samples)
         #expect(outcome.lines.map(\.source) == [dir + "/ok.png"])
-        #expect(outcome.tooLarge.count == 2)
-        #expect(outcome.tooLarge.contains { $0.hasPrefix(dir + "/long.png: label of 1001 characters") })
-        #expect(outcome.tooLarge.contains { $0.hasPrefix(dir + "/wide.png: 20000x10 is 32000 px wide") })
+        #expect(outcome.refused.count == 2)
+        #expect(outcome.refused.contains { $0.hasPrefix(dir + "/long.png: label of 1001 characters") })
+        #expect(outcome.refused.contains { $0.hasPrefix(dir + "/wide.png: 20000x10 is 32000 px wide") })
     }
 }
 
