@@ -1,5 +1,5 @@
-import FuzzSupport
 import Foundation
+import FuzzSupport
 import OCR
 
 /// libFuzzer entry: any bytes as a ground-truth file, a TSV manifest and a font list must parse

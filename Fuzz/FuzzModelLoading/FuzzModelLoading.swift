@@ -1,9 +1,10 @@
-import FuzzSupport
 import Foundation
+import FuzzSupport
 import OCR
+import Platform
 
 /// libFuzzer entry: any bytes read as a model file (or a checkpoint) must load or give a
-/// ModelFileError, never a crash or an allocation the file does not justify.
+/// FileError, never a crash or an allocation the file does not justify.
 /// The test body (also exported as libFuzzer's usual `LLVMFuzzerTestOneInput`).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzModelLoading(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,5 +1,5 @@
-import FuzzSupport
 import Foundation
+import FuzzSupport
 import OCR
 
 /// libFuzzer entry: a spelling table (`X.words.table`, see `SpellingTable`) made of arbitrary

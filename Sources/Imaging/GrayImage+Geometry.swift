@@ -1,3 +1,5 @@
+import Foundation
+
 extension GrayImage {
     /// The part of the image inside the rectangle, clipped to the image.
     public func cropped(x: Int, y: Int, width cropWidth: Int, height cropHeight: Int) -> GrayImage {
@@ -35,5 +37,48 @@ extension GrayImage {
     /// Every pixel v replaced by 255 - v.
     public func inverted() -> GrayImage {
         GrayImage(width: width, height: height, pixels: pixels.map { 255 - $0 })
+    }
+
+    /// Each row moved right by (distance from the bottom) x slope, rounded to whole pixels.
+    public func sheared(slope: Float) -> GrayImage {
+        let extra = Int((abs(slope) * Float(height)).rounded(.up))
+        var out = GrayImage(width: width + extra, height: height, value: 255)
+        for y in 0..<height {
+            let shift = Float(height - 1 - y) * slope + (slope < 0 ? Float(extra) : 0)
+            let offset = Int(shift.rounded())
+            for x in 0..<width where x + offset >= 0 && x + offset < out.width {
+                out[x + offset, y] = self[x, y]
+            }
+        }
+        return out
+    }
+
+    /// Rotated about its centre by `degrees` (counter-clockwise), bilinear, on a canvas tall
+    /// enough to hold the turned line; uncovered corners are paper (255).
+    ///
+    /// Shapes: w x h -> w x (h + ceil(w · |sin θ|)).
+    public func rotated(degrees: Float) -> GrayImage {
+        let theta = degrees * .pi / 180, c = cos(theta), s = sin(theta)
+        let extra = Int((Float(width) * abs(s)).rounded(.up))
+        let outWidth = width, outHeight = height + extra
+        var out = GrayImage(width: outWidth, height: outHeight, value: 255)
+        let cx = Float(width - 1) / 2, cy = Float(height - 1) / 2
+        let ox = Float(outWidth - 1) / 2, oy = Float(outHeight - 1) / 2
+        for y in 0..<outHeight {
+            for x in 0..<outWidth {
+                // Inverse map: the source point that lands on (x, y).
+                let dx = Float(x) - ox, dy = Float(y) - oy
+                let sx = c * dx - s * dy + cx, sy = s * dx + c * dy + cy
+                let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
+                let fx = sx - Float(x0), fy = sy - Float(y0)
+                func at(_ xx: Int, _ yy: Int) -> Float {
+                    xx >= 0 && xx < width && yy >= 0 && yy < height ? Float(self[xx, yy]) : 255
+                }
+                let top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx
+                let bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx
+                out[x, y] = UInt8(max(0, min(255, (top * (1 - fy) + bottom * fy).rounded())))
+            }
+        }
+        return out
     }
 }

@@ -1,3 +1,5 @@
+import Platform
+
 /// Decodes PNG and JPEG files or bytes to 8-bit gray or RGB.
 ///
 /// The format is found from the first bytes, never from the file name. Transparent pixels are
@@ -28,9 +30,26 @@ public struct ImageDecoder: Sendable {
     /// RGBA PNG), and 1 MiB for the rest. A larger file cannot be an image within the limit.
     public var maxFileBytes: Int { maxPixels.multipliedReportingOverflow(by: 8).partialValue + (1 << 20) }
 
+    /// The bytes of an image file, bounded by ``maxFileBytes``.
+    func readImageFile(_ path: String) throws(ImageError) -> [UInt8] {
+        do {
+            return try readWholeFile(path, maxBytes: maxFileBytes)
+        } catch {
+            let reason: ImageErrorReason = switch error {
+            case .notFound: .fileNotFound
+            case .isDirectory: .isDirectory
+            case .notARegularFile(let kind): .notARegularFile(kind)
+            case .empty: .emptyFile
+            case let .tooLarge(bytes, limit): .fileTooLarge(bytes: bytes, limit: limit)
+            case .unreadable(let why), .writeFailed(let why): .unreadable(why)
+            }
+            throw ImageError(file: path, reason: reason)
+        }
+    }
+
     /// Decodes the file at `path` to gray.
     public func decodeGray(contentsOf path: String) throws(ImageError) -> GrayImage {
-        try decodeGray(readWholeFile(path, maxBytes: maxFileBytes), name: path)
+        try decodeGray(readImageFile(path), name: path)
     }
 
     /// Decodes encoded bytes to gray; `name` labels errors (nil: "<memory>").
@@ -41,7 +60,7 @@ public struct ImageDecoder: Sendable {
 
     /// Decodes the file at `path` to RGB.
     public func decodeRGB(contentsOf path: String) throws(ImageError) -> RGBImage {
-        try decodeRGB(readWholeFile(path, maxBytes: maxFileBytes), name: path)
+        try decodeRGB(readImageFile(path), name: path)
     }
 
     /// Decodes encoded bytes to RGB; `name` labels errors (nil: "<memory>").

@@ -1,12 +1,6 @@
 import CImageCodecs
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// JPEG decoding through libjpeg, whose `setjmp` lives in the C function `ocr_jpeg_decode`.
 enum JPEGDecoder {

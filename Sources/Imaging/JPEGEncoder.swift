@@ -1,12 +1,6 @@
 import CImageCodecs
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// JPEG encoding of gray images through libjpeg: for test fixtures and for simulating the
 /// compression artifacts of scanned and photographed pages in synthetic training lines.

@@ -1,12 +1,7 @@
 import CPNG
+import Platform
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// PNG encoding of gray and RGB images, for synthetic data, charts and overlays.
 public enum PNGEncoder {
@@ -22,12 +17,22 @@ public enum PNGEncoder {
 
     /// Writes a gray image as PNG; the file appears whole or not at all.
     public static func write(_ image: GrayImage, to path: String) throws(ImageError) {
-        try writeFileAtomically(encode(image), to: path)
+        try write(encode(image), to: path)
     }
 
     /// Writes an RGB image as PNG; the file appears whole or not at all.
     public static func write(_ image: RGBImage, to path: String) throws(ImageError) {
-        try writeFileAtomically(encode(image), to: path)
+        try write(encode(image), to: path)
+    }
+
+    private static func write(_ bytes: [UInt8], to path: String) throws(ImageError) {
+        do {
+            try writeFileAtomically(bytes, to: path)
+        } catch .writeFailed(let why) {
+            throw ImageError(file: path, reason: .writeFailed(why))
+        } catch {
+            throw ImageError(file: path, reason: .writeFailed(error.message))
+        }
     }
 
     private static func encode(pixels: [UInt8], width: Int, height: Int, format: UInt32) throws(ImageError) -> [UInt8] {
@@ -55,40 +60,5 @@ public enum PNGEncoder {
             throw ImageError(file: nil, reason: .writeFailed(message))
         }
         return Array(output.prefix(size))
-    }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, flushes it, then renames it into place, so
-/// a reader never sees a partial file.
-public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(ImageError) {
-    func fail() -> ImageError {
-        ImageError(file: path, reason: .writeFailed(String(cString: strerror(errno))))
-    }
-    let temporary = "\(path).tmp-\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    if fd < 0 { throw fail() }
-    var written = 0
-    while written < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            let error = fail()
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        written += n
-    }
-    let synced = fsync(fd) == 0
-    let syncError = synced ? nil : fail()
-    let closed = close(fd) == 0
-    if let error = syncError ?? (closed ? nil : fail()) {
-        unlink(temporary)
-        throw error
-    }
-    if rename(temporary, path) != 0 {
-        let error = fail()
-        unlink(temporary)
-        throw error
     }
 }

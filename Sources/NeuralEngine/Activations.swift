@@ -49,10 +49,4 @@ public func logSoftmax(_ x: inout [Float], classes: Int) {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform

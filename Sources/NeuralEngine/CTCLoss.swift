@@ -126,10 +126,4 @@ func logAdd(_ a: Double, _ b: Double) -> Double {
     return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b))
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform

@@ -49,10 +49,4 @@ public struct ZeroWeights: InitialWeights {
     public func uniform(count: Int, bound: Float) -> [Float] { [Float](repeating: 0, count: count) }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import NeuralEngine
+import Platform
 
 /// One recognized character with its confidence and where it lies in the input image.
 public struct RecognizedCharacter: Equatable, Sendable {
@@ -37,7 +38,7 @@ public enum RecognitionError: Error, CustomStringConvertible, Sendable {
     /// The raw pixel buffer does not match the stated size.
     case badPixelBuffer(count: Int, width: Int, height: Int)
     /// The model file could not be loaded.
-    case model(ModelFileError)
+    case model(FileError)
     /// No model was named and the shipped one was not found.
     case noShippedModel
     /// The word list of the spelling model could not be read.

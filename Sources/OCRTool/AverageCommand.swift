@@ -1,4 +1,5 @@
 import OCR
+import OCRTraining
 
 enum AverageCommand: Command {
     static let name = "average"

@@ -1,12 +1,6 @@
 import NeuralEngine
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 enum BenchCommand: Command {
     static let name = "bench"

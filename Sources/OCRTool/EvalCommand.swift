@@ -1,6 +1,7 @@
 import Foundation
 import NeuralEngine
 import OCR
+import OCRTraining
 
 enum EvalCommand: Command {
     static let name = "eval"

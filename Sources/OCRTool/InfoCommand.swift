@@ -1,4 +1,5 @@
 import OCR
+import OCRTraining
 
 enum InfoCommand: Command {
     static let name = "info"

@@ -2,6 +2,8 @@ import Foundation
 import Imaging
 import NeuralEngine
 import OCR
+import OCRTraining
+import Platform
 
 enum RecognizeCommand: Command {
     static let name = "recognize"
@@ -116,9 +118,8 @@ enum RecognizeCommand: Command {
             if list == "-" {
                 bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
             } else {
-                do { bytes = try readWholeFile(list) } catch {
-                    if error.reason != .emptyFile { throw UsageError("cannot read --list \(list): \(error.reason.message)") }
-                    bytes = []
+                do { bytes = try readTextFileBytes(list) } catch {
+                    throw UsageError("cannot read --list \(list): \(error.message)")
                 }
             }
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a byte-order mark is not part of a path

@@ -1,4 +1,5 @@
 import OCR
+import OCRTraining
 
 enum SpellingCommand: Command {
     static let name = "spelling"

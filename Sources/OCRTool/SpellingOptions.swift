@@ -1,4 +1,5 @@
 import OCR
+import OCRTraining
 
 /// The `--words` and `--spelling-weight` options of `recognize` and `eval`: the word list whose
 /// spelling model beam search adds to the network's scores, and how much it counts.

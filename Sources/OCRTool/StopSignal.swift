@@ -1,12 +1,6 @@
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// SIGINT and SIGTERM turned into a flag that a long loop polls, so it can stop at a safe point
 /// (after a step, with a checkpoint written) instead of dying in the middle of a write.

@@ -2,6 +2,8 @@ import Foundation
 import Imaging
 import NeuralEngine
 import OCR
+import OCRTraining
+import Platform
 
 enum SynthCommand: Command {
     static let name = "synth"

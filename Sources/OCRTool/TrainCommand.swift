@@ -2,6 +2,8 @@ import Foundation
 import Imaging
 import NeuralEngine
 import OCR
+import OCRTraining
+import Platform
 
 enum TrainCommand: Command {
     static let name = "train"
@@ -214,7 +216,7 @@ enum TrainCommand: Command {
                     return OCRModel(architecture: architecture, charset: charset, seed: options.seed)
                 }
                 if let file = a.string("--charset") {
-                    guard let text = readUTF8File(file) else {
+                    guard let text = try? readTextFile(file) else {
                         throw UsageError("cannot read --charset file \(file)")
                     }
                     model = try fresh(Charset(Array(Charset.normalize(text)).filter { $0 != "\n" && $0 != "\r\n" }))
@@ -251,14 +253,14 @@ enum TrainCommand: Command {
     }
 
     /// Refuses a file that cannot be written: its folder missing, not a folder, or not writable.
-    static func checkWritable(_ path: String, option: String) throws(ModelFileError) {
+    static func checkWritable(_ path: String, option: String) throws(FileError) {
         let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw ModelFileError(file: path, reason: "cannot write \(option): no folder \(folder)")
+            throw FileError(file: path, reason: "cannot write \(option): no folder \(folder)")
         }
         guard access(folder, W_OK) == 0 else {
-            throw ModelFileError(file: path, reason: "cannot write \(option): the folder \(folder) is not writable")
+            throw FileError(file: path, reason: "cannot write \(option): the folder \(folder) is not writable")
         }
     }
 
@@ -387,7 +389,7 @@ struct CSVLog {
     /// A chart of the rows already logged up to `step` (a resumed run continues its chart).
     func chart(upTo step: Int) -> TrainingChart {
         var chart = TrainingChart()
-        guard let text = readUTF8File(path) else { return chart }
+        guard let text = try? readTextFile(path) else { return chart }
         for row in text.split(separator: "\n").dropFirst() {
             let fields = row.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count >= 6, let s = Int(fields[0]), s <= step else { continue }

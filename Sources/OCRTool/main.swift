@@ -1,12 +1,6 @@
 import NeuralEngine
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 let commands: [any Command.Type] = [RecognizeCommand.self, TrainCommand.self, EvalCommand.self, InfoCommand.self, AverageCommand.self,
                                     SynthCommand.self, SpellingCommand.self, BenchCommand.self]

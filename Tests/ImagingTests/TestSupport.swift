@@ -10,21 +10,6 @@ func fixtureBytes(_ name: String) throws -> [UInt8] {
     [UInt8](try Data(contentsOf: URL(fileURLWithPath: fixture(name))))
 }
 
-/// This test process's scratch folder under the system's temporary directory; it and everything
-/// the tests wrote in it are removed when the process exits.
-let testScratchFolder: String = {
-    let path = NSTemporaryDirectory() + "ocr-tests-" + UUID().uuidString
-    atexit { try? FileManager.default.removeItem(atPath: testScratchFolder) }
-    return path
-}()
-
-/// A new empty directory in the test process's scratch folder.
-func temporaryDirectory() throws -> String {
-    let path = testScratchFolder + "/" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 /// CRC-32 as PNG chunks use it.
 func crc32(_ bytes: some Sequence<UInt8>) -> UInt32 {
     var crc: UInt32 = 0xFFFF_FFFF

@@ -1,5 +1,6 @@
-import Testing
 import CKernels
+import TestSupport
+import Testing
 @testable import NeuralEngine
 
 @Suite struct CNNLayerTests {
@@ -35,7 +36,7 @@ import CKernels
         for threads in [1, 2] {
             let y = Parallelism.withThreads(threads) { conv.forward(x, batch: n, height: h, width: w, training: false) }
             let want = referenceConv(conv, x, n: n, h: h, w: w)
-            #expect(zip(y, want).allSatisfy { abs($0 - $1) < 1e-5 })
+            expectClose(y, want, tolerance: 1e-5)
         }
         let (oh, ow) = conv.outputSize(height: h, width: w)
         let probe = ProbeLoss(count: n * 4 * oh * ow, seed: 33)
@@ -84,9 +85,8 @@ import CKernels
                 let fused = conv.forward(x, batch: n, height: h, width: w, training: false, affine: affine, relu: true)
                 conv.allowsWinograd = false
                 let fusedIm2col = conv.forward(x, batch: n, height: h, width: w, training: false, affine: affine, relu: true)
-                #expect(zip(plain, want).allSatisfy { abs($0 - $1) <= 1e-5 * magnitude },
-                        "kernels \(limit), \(threads) threads: \(zip(plain, want).map { abs($0 - $1) }.max()!)")
-                #expect(zip(fused, fusedIm2col).allSatisfy { abs($0 - $1) <= 1e-5 * magnitude })
+                expectClose(plain, want, tolerance: 1e-5 * magnitude, "kernels \(limit), \(threads) threads")
+                expectClose(fused, fusedIm2col, tolerance: 1e-5 * magnitude)
                 // Training: the forward pass and the input gradient (a convolution with flipped weights).
                 let dy = randomValues(n * cout * h * w, seed: 47)
                 var results = [(y: [Float], dx: [Float], dW: [Float])]()
@@ -98,8 +98,8 @@ import CKernels
                 }
                 conv.allowsWinograd = true
                 let dxMagnitude = results[1].dx.map(abs).max()!
-                #expect(zip(results[0].y, results[1].y).allSatisfy { abs($0 - $1) <= 1e-5 * magnitude })
-                #expect(zip(results[0].dx, results[1].dx).allSatisfy { abs($0 - $1) <= 1e-5 * dxMagnitude })
+                expectClose(results[0].y, results[1].y, tolerance: 1e-5 * magnitude)
+                expectClose(results[0].dx, results[1].dx, tolerance: 1e-5 * dxMagnitude)
                 let dWMagnitude = results[1].dW.map(abs).max()!
                 let dWError = zip(results[0].dW, results[1].dW).map { abs($0 - $1) }.max()!
                 #expect(dWError <= 1e-5 * dWMagnitude, "dW: \(dWError) of \(dWMagnitude)")
@@ -122,7 +122,7 @@ import CKernels
         for limit in [OCR_KERNELS_BEST, OCR_KERNELS_PORTABLE] {
             ocr_kernels_limit(limit)
             let y = Parallelism.withThreads(1) { conv.forward(x, batch: n, height: h, width: w, training: false) }
-            #expect(zip(y, want).allSatisfy { abs($0 - $1) < 1e-5 }, "kernels \(limit)")
+            expectClose(y, want, tolerance: 1e-5, "kernels \(limit)")
         }
     }
 
@@ -135,7 +135,7 @@ import CKernels
         conv.weight.value[7] += 0.5
         let y = conv.forward(x, batch: 1, height: 8, width: 8, training: false)
         let want = referenceConv(conv, x, n: 1, h: 8, w: 8)
-        #expect(zip(y, want).allSatisfy { abs($0 - $1) < 1e-5 })
+        expectClose(y, want, tolerance: 1e-5)
     }
 
     @Test func batchNormGradientsAndStatistics() {
@@ -183,7 +183,7 @@ import CKernels
         bn.runningVariance = [4]
         let y = bn.forward([2, 4, 6], batch: 1, plane: 3, training: false)
         let k = 1 / (4 + bn.epsilon).squareRoot()
-        #expect(zip(y, [0, 2 * k, 4 * k]).allSatisfy { abs($0 - $1) < 1e-6 })
+        expectClose(y, [0, 2 * k, 4 * k], tolerance: 1e-6)
         let (scale, shift) = bn.inferenceAffine
         #expect(abs(scale[0] * 6 + shift[0] - y[2]) < 1e-6)
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import NeuralEngine
 
@@ -101,7 +102,7 @@ import Testing
         }
         let fused = network.forward(images, batch: n, width: w, training: false).logits
         #expect(fused.count == sequence.count)
-        #expect(zip(fused, sequence).allSatisfy { abs($0 - $1) < 1e-5 })
+        expectClose(fused, sequence, tolerance: 1e-5)
     }
 
     /// Inference with several threads runs each thread's share of the batch through the whole

@@ -1,5 +1,7 @@
 import Foundation
 import Imaging
+import OCRTraining
+import TestSupport
 import Testing
 @testable import OCR
 
@@ -37,7 +39,7 @@ func readAll(_ paths: [String]) throws -> [String] {
 
     @Test func exampleReadsALine() throws {
         let text = "Printed text, read by the shipped model."
-        let image = try FontRenderer(path: SyntheticLinesTests.fontDirectory + "/DejaVuSerif.ttf", pixelSize: 28).render(text)
+        let image = try FontRenderer(path: TestModels.fontDirectory + "/DejaVuSerif.ttf", pixelSize: 28).render(text)
         let path = try temporaryPath("readme-line.png")
         try PNGEncoder.write(image, to: path)
         let texts = try readAll([path])

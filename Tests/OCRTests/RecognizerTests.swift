@@ -1,119 +1,16 @@
 import Foundation
 import Imaging
+import Platform
+import OCRTraining
+import TestSupport
 import Testing
 @testable import NeuralEngine
 @testable import OCR
 
-@Suite struct LineSegmenterTests {
-    static func renderer(_ size: Int) throws -> FontRenderer {
-        try FontRenderer(path: SyntheticLinesTests.fontDirectory + "/DejaVuSans.ttf", pixelSize: size)
-    }
-
-    /// Lines stacked into a paragraph, `gap` pixels apart (from their ink when `tight`, else from
-    /// the font's line); returns the image and each line's rows.
-    static func paragraph(_ texts: [String], size: Int = 20, gap: Int = 4, tight: Bool = false) throws -> (GrayImage, [Range<Int>]) {
-        let lines = try texts.map { text -> GrayImage in
-            let line = try renderer(size).render(text, margin: 0)
-            guard tight, let ink = line.inkRows() else { return line }
-            return line.cropped(x: 0, y: ink.lowerBound, width: line.width, height: ink.count)
-        }
-        let width = lines.map(\.width).max()! + 20
-        var image = GrayImage(width: width, height: 20 + lines.reduce(0) { $0 + $1.height + gap }, value: 255)
-        var y = 10, rows = [Range<Int>]()
-        for line in lines {
-            for yy in 0..<line.height { for x in 0..<line.width { image[10 + x, y + yy] = line[x, yy] } }
-            rows.append(y..<(y + line.height))
-            y += line.height + gap
-        }
-        return (image, rows)
-    }
-
-    @Test func splitsAParagraphIntoItsLines() throws {
-        let texts = ["The quick brown fox jumps over", "the lazy dog; pack my box with", "five dozen liquor jugs, said",
-                     "Jim (and quickly left) 12:45."]
-        let (image, rows) = try Self.paragraph(texts)
-        let found = LineSegmenter().lines(in: image)
-        #expect(found.count == 4)
-        for (line, expected) in zip(found, rows) {
-            let middle = line.box.y + line.box.height / 2
-            #expect(expected.contains(middle), "line box \(line.box) vs rows \(expected)")
-            #expect(line.image.width == line.box.width)
-        }
-    }
-
-    @Test func splitsASkewedParagraph() throws {
-        let texts = ["A paragraph turned by two degrees,", "as a page laid crookedly on the", "scanner glass often is; each",
-                     "line must still come out whole."]
-        let (image, _) = try Self.paragraph(texts, gap: 8)
-        for degrees: Float in [-2, 2] {
-            let turned = ScanDegradation().rotated(image, degrees: degrees)
-            let found = LineSegmenter().lines(in: turned)
-            #expect(found.count == 4, "\(degrees)°: \(found.map(\.box))")
-            // Each straightened line is about one line tall, not two, and holds the ink of its box:
-            // sampling along the wrong rows would give mostly paper.
-            for line in found {
-                #expect(line.image.height < 2 * 24, "\(line.box)")
-                let b = line.box
-                var inBox = 0
-                for y in b.y..<(b.y + b.height) { for x in b.x..<(b.x + b.width) where turned[x, y] < 128 { inBox += 1 } }
-                let straightened = line.image.pixels.filter { $0 < 128 }.count
-                #expect(inBox > 0 && Double(straightened) > 0.8 * Double(inBox), "\(degrees)°: \(straightened) of \(inBox) ink pixels")
-            }
-        }
-    }
-
-    @Test func neverSplitsOneLine() throws {
-        for (text, size) in [("dots: i j ; : ! ? ij", 40), ("Tall Ägypt ___ underscores", 32), ("a single line", 14),
-                             ("jigsaw puzzling quiz", 60)] {
-            let image = try Self.renderer(size).render(text, margin: 6)
-            #expect(LineSegmenter().lines(in: image).count == 1, "'\(text)' at \(size) px")
-            let turned = ScanDegradation().rotated(image, degrees: 2.5)
-            #expect(LineSegmenter().lines(in: turned).count == 1, "'\(text)' at \(size) px, turned")
-        }
-        #expect(LineSegmenter().lines(in: GrayImage(width: 50, height: 30, value: 255)).count == 1)
-    }
-
-    /// Dust in the gaps between lines does not join them, and lines stacked with no gap at all
-    /// (cropped tight to their ink) are still cut apart.
-    @Test func specksAndTouchingLinesDoNotJoinLines() throws {
-        let texts = ["have reacted to form a single", "spinel phase, and 397 U.S.", "tons of it were shipped by",
-                     "the end of the year (1954)."]
-        var (dusty, rows) = try Self.paragraph(texts, gap: 6, tight: true)
-        var rng = SplitMix64(seed: 9)
-        for (above, below) in zip(rows, rows.dropFirst()) {
-            for y in above.upperBound..<below.lowerBound { dusty[Int(rng.next() % UInt64(dusty.width)), y] = 0 }
-        }
-        #expect(LineSegmenter().lines(in: dusty).count == 4)
-        let (touching, touchingRows) = try Self.paragraph(texts, gap: 0, tight: true)
-        let found = LineSegmenter().lines(in: touching)
-        #expect(found.count == 4, "\(found.map(\.box))")
-        for (line, expected) in zip(found, touchingRows) {
-            #expect(expected.contains(line.box.y + line.box.height / 2), "line box \(line.box) vs rows \(expected)")
-        }
-    }
-
-    /// A line's picture holds its own ink only: the neighbours' rows within its margin are paper,
-    /// and it reads as the line does alone.
-    @Test func aLineHoldsNoInkOfItsNeighbours() throws {
-        let texts = ["Deep jigsaw gypsy quay", "Tall letters: Hdlkb fh"]
-        let (image, rows) = try Self.paragraph(texts, gap: 1, tight: true)
-        let found = LineSegmenter().lines(in: image)
-        try #require(found.count == 2)
-        // The second line's picture, in page rows: nothing of the first line's rows is in it.
-        let second = found[1]
-        for r in 0..<second.image.height {
-            let pageRow = second.box.y + r  // the paragraph is not skewed: picture rows are page rows
-            guard rows[0].contains(pageRow) else { continue }
-            #expect(!second.image.pixels[(r * second.image.width)..<((r + 1) * second.image.width)].contains { $0 < 128 },
-                    "row \(pageRow) of the first line is in the second's picture")
-        }
-    }
-}
-
 @Suite struct RecognizerTests {
     static func model() throws -> OCRModel {
         let charset = Charset(Array("0123456789 "))
-        let architecture = try CRNNArchitecture(spec: TrainerTests.spec, name: "tiny", classes: charset.classCount)
+        let architecture = try CRNNArchitecture(spec: TestModels.tinySpec, name: "tiny", classes: charset.classCount)
         return OCRModel(architecture: architecture, charset: charset, seed: 5)
     }
 

@@ -1,14 +1,13 @@
 import Foundation
 import Imaging
+import OCRTraining
+import TestSupport
 import Testing
 @testable import NeuralEngine
 @testable import OCR
 
 /// The model in `pretrained/`, on clean lines of a font it was trained on.
 @Suite struct ShippedModelTests {
-    static let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("pretrained/" + ModelLocation.shippedFileName).path
-
     static let texts = [
         "The quick brown fox jumps over the lazy dog.",
         "Invoice No. 2024-0117, total $1,284.50 (due 30 days)",
@@ -20,10 +19,10 @@ import Testing
     /// Winograd and im2col convolutions give the shipped model the same logits (within float
     /// rounding) and the same text, and that text is close to the truth.
     @Test func winogradAndIm2colReadAlike() throws {
-        let model = try OCRModel.load(contentsOf: Self.modelPath)
-        let renderer = try FontRenderer(path: SyntheticLinesTests.fontDirectory + "/DejaVuSans.ttf", pixelSize: 26)
+        let model = try OCRModel.load(contentsOf: TestModels.shippedModelPath)
+        let renderer = try FontRenderer(path: TestModels.fontDirectory + "/DejaVuSans.ttf", pixelSize: 26)
         let images = try Self.texts.map { try renderer.render($0).resized(toHeight: model.preprocessing.height) }
-        let (input, width, widths) = Trainer.pack(images, height: model.preprocessing.height,
+        let (input, width, widths) = BatchDecoding.pack(images, height: model.preprocessing.height,
                                                   minimumWidth: model.architecture.minimumWidth)
         defer { model.network.allowsWinograd = true }
         var logits = [[Float]](), texts = [[String]]()
@@ -44,8 +43,8 @@ import Testing
     /// lines in one batch, and in another order: padding never reaches what the network computes
     /// for a line, and every line gets the paper it needs beside its ink.
     @Test func aLineReadsTheSameAloneAndInABatch() throws {
-        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: Self.modelPath), splitsLines: false)
-        let renderer = try FontRenderer(path: SyntheticLinesTests.fontDirectory + "/DejaVuSerif.ttf", pixelSize: 24)
+        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: TestModels.shippedModelPath), splitsLines: false)
+        let renderer = try FontRenderer(path: TestModels.fontDirectory + "/DejaVuSerif.ttf", pixelSize: 24)
         let lines = try ["dry seasons.", "induc-", "The quick brown fox jumps over the lazy dog, 1,284.50;"].map { text in
             let image = try renderer.render(text)
             let ink = try #require(image.inkColumns)
