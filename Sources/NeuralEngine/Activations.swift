@@ -30,23 +30,4 @@ func inParts(_ count: Int, _ body: (Range<Int>) -> Void) {
     }
 }
 
-/// Log-softmax over the last dimension of [rows, classes], in place.
-public func logSoftmax(_ x: inout [Float], classes: Int) {
-    precondition(classes > 0 && x.count % classes == 0)
-    var exps = [Float](repeating: 0, count: classes)
-    x.withUnsafeMutableBufferPointer { p in
-        for r in 0..<(p.count / classes) {
-            let row = p.baseAddress! + r * classes
-            var top = -Float.infinity
-            for c in 0..<classes { top = max(top, row[c]) }
-            for c in 0..<classes { row[c] -= top }
-            ocr_vexp(row, &exps, classes)
-            var sum: Float = 0
-            for c in 0..<classes { sum += exps[c] }
-            let logSum = log(sum)
-            for c in 0..<classes { row[c] -= logSum }
-        }
-    }
-}
-
 import Platform

@@ -59,18 +59,13 @@ public enum CTCLoss {
         precondition(target.allSatisfy { $0 > 0 && $0 < classes }, "CTC: target classes must be in 1..<\(classes)")
         let T = length, S = 2 * target.count + 1
         if T == 0 { return (0, false) }
-        // Extended label sequence: blank, l1, blank, l2, ..., blank.
-        let ext = (0..<S).map { $0 % 2 == 0 ? 0 : target[$0 / 2] }
+        let ext = CTCTopology.states(target)
         // Log-softmax of this sample's rows: [T, classes].
         var lp = [Double](repeating: 0, count: T * classes)
-        for t in 0..<T {
-            let row = logits + (t * batch + b) * classes
-            var top = -Double.infinity
-            for c in 0..<classes { top = max(top, Double(row[c])) }
-            var sum = 0.0
-            for c in 0..<classes { sum += exp(Double(row[c]) - top) }
-            let logSum = top + log(sum)
-            for c in 0..<classes { lp[t * classes + c] = Double(row[c]) - logSum }
+        lp.withUnsafeMutableBufferPointer { out in
+            for t in 0..<T {
+                Softmax.logProbabilities(logits + (t * batch + b) * classes, classes: classes, into: out.baseAddress! + t * classes)
+            }
         }
         // α[t][s]: log-probability of all prefixes ending in ext[s] at t (emission at t included).
         var alpha = [Double](repeating: -.infinity, count: T * S)
@@ -80,7 +75,7 @@ public enum CTCLoss {
             for s in 0..<S {
                 var v = alpha[(t - 1) * S + s]
                 if s >= 1 { v = logAdd(v, alpha[(t - 1) * S + s - 1]) }
-                if s >= 2 && ext[s] != 0 && ext[s] != ext[s - 2] { v = logAdd(v, alpha[(t - 1) * S + s - 2]) }
+                if CTCTopology.canSkip(to: s, in: ext) { v = logAdd(v, alpha[(t - 1) * S + s - 2]) }
                 alpha[t * S + s] = v + lp[t * classes + ext[s]]
             }
         }
@@ -92,7 +87,7 @@ public enum CTCLoss {
             for s in 0..<S {
                 var v = beta[(t + 1) * S + s]
                 if s + 1 < S { v = logAdd(v, beta[(t + 1) * S + s + 1]) }
-                if s + 2 < S && ext[s] != 0 && ext[s] != ext[s + 2] { v = logAdd(v, beta[(t + 1) * S + s + 2]) }
+                if s + 2 < S && CTCTopology.canSkip(to: s + 2, in: ext) { v = logAdd(v, beta[(t + 1) * S + s + 2]) }
                 beta[t * S + s] = v + lp[t * classes + ext[s]]
             }
         }
@@ -118,12 +113,5 @@ public enum CTCLoss {
     }
 }
 
-/// log(exp(a) + exp(b)) without overflow; -inf is the identity.
-@inline(__always)
-func logAdd(_ a: Double, _ b: Double) -> Double {
-    if a == -.infinity { return b }
-    if b == -.infinity { return a }
-    return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b))
-}
 
 import Platform

@@ -245,11 +245,18 @@ import Testing
         let want = zip(gradient, long).map { $1 > 0 ? $0 : 0 }
         Parallelism.withThreads(2) { reluBackward(&gradient, output: long) }
         #expect(gradient == want)
-        var logits: [Float] = [1, 2, 3, 1000, 1000, 1000]
-        logSoftmax(&logits, classes: 3)
-        let e = [Float](arrayLiteral: 1, 2, 3).map { $0 - 3 }
-        let lse = Float(log(Double(exp(e[0]) + exp(e[1]) + exp(e[2]))))
-        #expect(abs(logits[0] - (e[0] - lse)) < 1e-5 && abs(logits[5] + Float(log(3.0))) < 1e-5)
+        let logits: [Float] = [1, 2, 3, 1000, 1000, 1000]
+        var logProbabilities = [Double](repeating: 0, count: 6), probabilities = [Float](repeating: 0, count: 6)
+        logits.withUnsafeBufferPointer { p in
+            logProbabilities.withUnsafeMutableBufferPointer { out in
+                for row in 0..<2 { Softmax.logProbabilities(p.baseAddress! + 3 * row, classes: 3, into: out.baseAddress! + 3 * row) }
+            }
+            probabilities.withUnsafeMutableBufferPointer { Softmax.probabilities(p.baseAddress! + 3, classes: 3, into: $0.baseAddress!) }
+        }
+        let lse = log(exp(1.0) + exp(2.0) + exp(3.0))
+        #expect(abs(logProbabilities[0] - (1 - lse)) < 1e-12 && abs(logProbabilities[5] + log(3.0)) < 1e-12)
+        expectClose(probabilities[0..<3], [1, 1, 1].map { Float($0) / 3 }, tolerance: 1e-7)
+        #expect(logAdd(-Double.infinity, 2.0) == 2 && abs(logAdd(Float(1), Float(1)) - (1 + Float(log(2.0)))) < 1e-6)
     }
 }
 

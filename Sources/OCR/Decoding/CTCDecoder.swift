@@ -1,4 +1,5 @@
 import Foundation
+import NeuralEngine
 
 /// One recognized character: its class, confidence, and the range of network time steps
 /// (columns) it was read from.
@@ -17,17 +18,13 @@ public enum CTCDecoder {
     public static func probabilities(logits: [Float], steps: Int, batch: Int, classes: Int, sample: Int,
                                      length: Int) -> [Float] {
         var out = [Float](repeating: 0, count: length * classes)
-        for t in 0..<length {
-            let base = (t * batch + sample) * classes
-            var top = -Float.infinity
-            for c in 0..<classes { top = max(top, logits[base + c]) }
-            var sum: Float = 0
-            for c in 0..<classes {
-                let e = Foundation.exp(logits[base + c] - top)
-                out[t * classes + c] = e
-                sum += e
+        logits.withUnsafeBufferPointer { scores in
+            out.withUnsafeMutableBufferPointer { probabilities in
+                for t in 0..<length {
+                    Softmax.probabilities(scores.baseAddress! + (t * batch + sample) * classes, classes: classes,
+                                          into: probabilities.baseAddress! + t * classes)
+                }
             }
-            for c in 0..<classes { out[t * classes + c] /= sum }
         }
         return out
     }
@@ -74,7 +71,7 @@ public enum CTCDecoder {
         var trie = PrefixTrie(spelling: spelling.map { ($0.model, $0.weight, SpellingModel.symbols(of: charset)) })
         // Live prefixes: trie node, log-probability of ending in a blank, and in a label.
         struct Beam { var node: Int32; var blank: Float; var nonBlank: Float
-            var total: Float { logSum(blank, nonBlank) } }
+            var total: Float { logAdd(blank, nonBlank) } }
         func ranked(_ beam: Beam) -> Float { beam.total + trie.spellingScore(beam.node) }
         var beams = [Beam(node: 0, blank: 0, nonBlank: -.infinity)]
         var next = [Beam](), slot = [Int32: Int]()
@@ -90,8 +87,8 @@ public enum CTCDecoder {
             slot.removeAll(keepingCapacity: true)
             func add(_ node: Int32, blank: Float = -.infinity, nonBlank: Float = -.infinity) {
                 if let i = slot[node] {
-                    next[i].blank = logSum(next[i].blank, blank)
-                    next[i].nonBlank = logSum(next[i].nonBlank, nonBlank)
+                    next[i].blank = logAdd(next[i].blank, blank)
+                    next[i].nonBlank = logAdd(next[i].nonBlank, nonBlank)
                 } else {
                     slot[node] = next.count
                     next.append(Beam(node: node, blank: blank, nonBlank: nonBlank))
@@ -128,7 +125,7 @@ public enum CTCDecoder {
     static func align(_ labels: [Int], probs: [Float], classes: Int, charset: Charset) -> [DecodedCharacter] {
         let steps = probs.count / classes
         if labels.isEmpty || steps == 0 { return [] }
-        let ext = [0] + labels.flatMap { [$0, 0] }
+        let ext = CTCTopology.states(labels)
         let S = ext.count
         var score = [Float](repeating: -.infinity, count: steps * S)
         var from = [Int](repeating: -1, count: steps * S)
@@ -139,7 +136,7 @@ public enum CTCDecoder {
             for s in 0..<S {
                 var best = score[(t - 1) * S + s], arg = s
                 if s >= 1 && score[(t - 1) * S + s - 1] > best { best = score[(t - 1) * S + s - 1]; arg = s - 1 }
-                if s >= 2 && ext[s] != 0 && ext[s] != ext[s - 2] && score[(t - 1) * S + s - 2] > best {
+                if CTCTopology.canSkip(to: s, in: ext) && score[(t - 1) * S + s - 2] > best {
                     best = score[(t - 1) * S + s - 2]; arg = s - 2
                 }
                 score[t * S + s] = best + lp(t, s)
@@ -164,13 +161,6 @@ public enum CTCDecoder {
     }
 }
 
-/// log(exp(a) + exp(b)); -inf is the identity.
-@inline(__always)
-func logSum(_ a: Float, _ b: Float) -> Float {
-    if a == -.infinity { return b }
-    if b == -.infinity { return a }
-    return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b))
-}
 
 /// Label sequences as nodes of a trie: node 0 is the empty sequence, every other node its parent's
 /// sequence plus one label. With a spelling model, each node also holds its sequence's weighted
