@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Imaging", "OCR"], path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Platform", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "NeuralEngineTests", dependencies: ["NeuralEngine", "CKernels", "TestSupport"]),
+        .testTarget(name: "NeuralEngineTests", dependencies: ["NeuralEngine", "CKernels", "Platform", "TestSupport"]),
         // OCRTraining only renders and degrades test lines here (FontRenderer, ScanDegradation).
         .testTarget(name: "OCRTests", dependencies: ["OCR", "OCRTraining", "Imaging", "NeuralEngine", "Platform", "TestSupport"],
                     exclude: ["Fixtures"]),

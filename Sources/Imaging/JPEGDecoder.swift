@@ -1,5 +1,4 @@
 import CImageCodecs
-
 import Platform
 
 /// JPEG decoding through libjpeg, whose `setjmp` lives in the C function `ocr_jpeg_decode`.

@@ -1,5 +1,4 @@
 import CImageCodecs
-
 import Platform
 
 /// JPEG encoding of gray images through libjpeg: for test fixtures and for simulating the

@@ -1,8 +1,6 @@
 import CPNG
 import Platform
 
-import Platform
-
 /// PNG encoding of gray and RGB images, for synthetic data, charts and overlays.
 public enum PNGEncoder {
     /// The PNG bytes of a gray image.

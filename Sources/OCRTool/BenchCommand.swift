@@ -1,5 +1,4 @@
 import NeuralEngine
-
 import Platform
 
 enum BenchCommand: Command {

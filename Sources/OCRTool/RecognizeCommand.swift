@@ -46,8 +46,10 @@ enum RecognizeCommand: Command {
         let a = try Arguments(args, valued: ["--model", "--format", "--beam", "--threads", "--jobs", "--list", "--shard",
                                              "--allow", "--overlay", "--words", "--spelling-weight"],
                               switches: ["--single-line"])
-        let format = a.string("--format") ?? "text"
-        guard ["text", "tsv", "json"].contains(format) else { throw UsageError("--format must be text, tsv or json, got '\(format)'") }
+        let formatName = a.string("--format") ?? "text"
+        guard let format = OutputFormat(rawValue: formatName) else {
+            throw UsageError("--format must be text, tsv or json, got '\(formatName)'")
+        }
         let beam = try a.int("--beam", default: Recognizer.defaultBeamWidth, range: 1...1000)
         let jobs = try a.int("--jobs", default: Parallelism.threads, range: 1...256)
         let cores = Parallelism.threads
@@ -149,7 +151,7 @@ final class BatchRun: @unchecked Sendable {
     let inputs: [String]
     let recognizer: Recognizer
     let jobs: Int
-    let format: String
+    let format: OutputFormat
     /// Images a worker takes at once (their lines are batched together).
     static let chunk = 16
     private let lock = NSLock()
@@ -160,7 +162,7 @@ final class BatchRun: @unchecked Sendable {
     /// Why standard output could not be written (a full disk, a closed pipe), once it happened.
     private(set) var outputError: String?
 
-    init(inputs: [String], recognizer: Recognizer, jobs: Int, format: String) {
+    init(inputs: [String], recognizer: Recognizer, jobs: Int, format: OutputFormat) {
         self.inputs = inputs
         self.recognizer = recognizer
         self.jobs = jobs
@@ -192,16 +194,16 @@ final class BatchRun: @unchecked Sendable {
                 } catch {
                     printError("ocr recognize: \(escapingControls(error.description))")
                     failed += 1
-                    outputs[i] = failure(path: inputs[i], reason: error.reason.message)
+                    outputs[i] = format.failureRecord(path: inputs[i], reason: error.reason.message)
                 }
             }
             for (i, result) in zip(decoded, recognizer.recognize(images)) {
                 switch result {
-                case .success(let read): outputs[i] = render(read, path: inputs[i])
+                case .success(let read): outputs[i] = format.record(of: read, path: inputs[i])
                 case .failure(let error):
                     printError("ocr recognize: \(escapingControls(inputs[i])): \(error)")
                     failed += 1
-                    outputs[i] = failure(path: inputs[i], reason: error.description)
+                    outputs[i] = format.failureRecord(path: inputs[i], reason: error.description)
                 }
             }
             lock.lock()
@@ -214,59 +216,6 @@ final class BatchRun: @unchecked Sendable {
             }
             if !text.isEmpty && outputError == nil { outputError = writeStandardOutput(text) }
             lock.unlock()
-        }
-    }
-
-    /// The record of an input that could not be read: JSON and TSV hold one for every input (TSV:
-    /// empty text and confidence, the reason in a fourth column); text has no records.
-    func failure(path: String, reason: String) -> String {
-        switch format {
-        case "json": return Self.json(["path": .string(path), "error": .string(reason)]) + "\n"
-        case "tsv": return "\(escapingTSV(path))\t\t\t\(escapingTSV(reason))\n"
-        default: return ""
-        }
-    }
-
-    func render(_ result: RecognitionResult, path: String) -> String {
-        switch format {
-        case "tsv":
-            return "\(escapingTSV(path))\t\(escapingTSV(result.text))\t"
-                + String(format: "%.4f", result.confidence) + "\n"
-        case "json":
-            let lines: [JSONValue] = result.lines.map { line in
-                .object([
-                    "text": .string(line.text), "confidence": .number(Double(line.confidence)),
-                    "box": .object(["x": .number(Double(line.box.x)), "y": .number(Double(line.box.y)),
-                                    "width": .number(Double(line.box.width)), "height": .number(Double(line.box.height))]),
-                    "characters": .array(line.characters.map { c in
-                        .object(["char": .string(String(c.character)), "confidence": .number(Double(c.confidence)),
-                                 "x": .array([.number(Double(c.x.lowerBound)), .number(Double(c.x.upperBound))])])
-                    }),
-                ])
-            }
-            return Self.json(["path": .string(path), "text": .string(result.text),
-                              "confidence": .number(Double(result.confidence)), "lines": .array(lines)]) + "\n"
-        default:
-            return result.lines.map { $0.text + "\n" }.joined()
-        }
-    }
-
-    static func json(_ object: [String: JSONValue]) -> String { JSONValue.object(object).serialized }
-}
-
-/// A minimal JSON value with stable key order (sorted), for machine-readable output.
-indirect enum JSONValue {
-    case string(String), number(Double), array([JSONValue]), object([String: JSONValue])
-
-    var serialized: String {
-        switch self {
-        case .string(let s): return jsonString(s)
-        case .number(let n):
-            return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(format: "%.4f", n)
-        case .array(let items): return "[" + items.map(\.serialized).joined(separator: ",") + "]"
-        case .object(let fields):
-            return "{" + fields.keys.sorted().map { jsonString($0) + ":" + fields[$0]!.serialized }
-                .joined(separator: ",") + "}"
         }
     }
 }

@@ -1,5 +1,4 @@
 import Synchronization
-
 import Platform
 
 /// SIGINT and SIGTERM turned into a flag that a long loop polls, so it can stop at a safe point

@@ -1,5 +1,5 @@
 import NeuralEngine
-
+import OCR
 import Platform
 
 let commands: [any Command.Type] = [RecognizeCommand.self, TrainCommand.self, EvalCommand.self, InfoCommand.self, AverageCommand.self,

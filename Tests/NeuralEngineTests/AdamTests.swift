@@ -1,10 +1,7 @@
 import TestSupport
+import Platform
 import Testing
 @testable import NeuralEngine
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @Suite struct AdamTests {
     @Test func firstStepsMatchTheFormula() {

@@ -1,5 +1,6 @@
 import CKernels
 import TestSupport
+import Platform
 import Testing
 @testable import NeuralEngine
 
@@ -259,7 +260,3 @@ import Testing
         #expect(logAdd(-Double.infinity, 2.0) == 2 && abs(logAdd(Float(1), Float(1)) - (1 + Float(log(2.0)))) < 1e-6)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

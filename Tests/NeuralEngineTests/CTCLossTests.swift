@@ -1,9 +1,6 @@
+import Platform
 import Testing
 @testable import NeuralEngine
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @Suite struct CTCLossTests {
     /// -log Σ over every path of length T (classes^T of them) that collapses to `target`.

@@ -3,7 +3,7 @@
 /// terminal escape sequences: tab, line feed and carriage return as `\t`, `\n`, `\r`, any other
 /// control character as `\xHH`. `backslash` also doubles the backslash (TSV does, so that a
 /// reader can undo the escapes).
-func escapingControls(_ text: String, backslash: Bool = false) -> String {
+public func escapingControls(_ text: String, backslash: Bool = false) -> String {
     var out = ""
     for scalar in text.unicodeScalars {
         switch scalar {
@@ -20,7 +20,7 @@ func escapingControls(_ text: String, backslash: Bool = false) -> String {
 }
 
 /// The TSV form of a field: ``escapingControls(_:backslash:)`` with backslashes doubled.
-func escapingTSV(_ text: String) -> String { escapingControls(text, backslash: true) }
+public func escapingTSV(_ text: String) -> String { escapingControls(text, backslash: true) }
 
 private extension String {
     func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
