@@ -2,6 +2,7 @@ import Foundation
 import NeuralEngine
 import OCR
 import OCRTraining
+import Platform
 
 enum EvalCommand: Command {
     static let name = "eval"
@@ -57,50 +58,37 @@ enum EvalCommand: Command {
             printError("ocr eval: none of the \(samples.count) labeled lines could be read")
             return 1
         }
-        let start = monotonicSeconds()
-        let (rates, predictions) = evaluate(model, lines: lines, batchSize: 16, beamWidth: beam, spelling: spelling)
-        let seconds = monotonicSeconds() - start
-        var confusions = [String: Int]()
-        var perLine = [(cer: Double, index: Int)]()
-        for (i, line) in lines.enumerated() {
-            for e in characterErrors(prediction: predictions[i], reference: line.text) {
-                confusions["\(e.expected.map { String($0) } ?? "")\u{0}\(e.got.map { String($0) } ?? "")", default: 0] += 1
-            }
-            let edits = editDistance(Array(predictions[i]), Array(line.text))
-            perLine.append((Double(edits) / Double(max(line.text.count, 1)), i))
-        }
-        let topConfusions = confusions.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(top)
-        let worst = perLine.filter { $0.cer > 0 }.sorted { $0.cer != $1.cer ? $0.cer > $1.cer : $0.index < $1.index }.prefix(top)
+        let report = EvaluationReport(model: model, lines: lines, beamWidth: beam, spelling: spelling, top: top)
+        let rates = report.rates, predictions = report.predictions
+        func text(_ c: Character?) -> String { c.map { String($0) } ?? "" }
         if format == "json" {
             var object: [String: Any] = [
                 "model": modelPath, "lines": lines.count, "unreadable": failures,
                 "cer": rates.cer, "wer": rates.wer, "line_accuracy": rates.lineAccuracy,
                 "characters": rates.referenceCharacters, "character_errors": rates.characterEdits,
-                "lines_per_second": Double(lines.count) / max(seconds, 1e-9),
+                "lines_per_second": report.linesPerSecond,
             ]
-            object["confusions"] = topConfusions.map { entry -> [String: Any] in
-                let parts = entry.key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                return ["expected": parts[0], "got": parts[1], "count": entry.value]
+            object["confusions"] = report.confusions.map { entry -> [String: Any] in
+                ["expected": text(entry.confusion.expected), "got": text(entry.confusion.got), "count": entry.count]
             }
-            object["worst"] = worst.map { ["file": lines[$0.index].source, "expected": lines[$0.index].text,
-                                           "got": predictions[$0.index], "cer": $0.cer] as [String: Any] }
+            object["worst"] = report.worst.map { ["file": lines[$0.index].source, "expected": lines[$0.index].text,
+                                                  "got": predictions[$0.index], "cer": $0.cer] as [String: Any] }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("lines \(lines.count)  characters \(rates.referenceCharacters)  "
-                  + String(format: "%.1f lines/s", Double(lines.count) / max(seconds, 1e-9)))
+                  + String(format: "%.1f lines/s", report.linesPerSecond))
             print(String(format: "CER %.2f%%  WER %.2f%%  line accuracy %.2f%%", rates.cer * 100, rates.wer * 100,
                          rates.lineAccuracy * 100))
-            if !topConfusions.isEmpty {
+            if !report.confusions.isEmpty {
                 print("\nmost frequent errors (expected → got):")
-                for entry in topConfusions {
-                    let parts = entry.key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                    print("  \(shown(parts[0])) → \(shown(parts[1]))  \(entry.value)")
+                for entry in report.confusions {
+                    print("  \(shown(text(entry.confusion.expected))) → \(shown(text(entry.confusion.got)))  \(entry.count)")
                 }
             }
-            if !worst.isEmpty {
+            if !report.worst.isEmpty {
                 print("\nworst lines:")
-                for w in worst {
+                for w in report.worst {
                     print(String(format: "  %.1f%%  ", w.cer * 100) + lines[w.index].source)
                     print("    expected: \(lines[w.index].text)\n    got:      \(predictions[w.index])")
                 }

@@ -264,153 +264,51 @@ enum TrainCommand: Command {
         }
     }
 
-    /// Where the checkpoint of step `step` is kept: `run.ckpt` → `run.step-500.ckpt`.
-    static func keptCheckpoint(_ checkpoint: String, step: Int) -> String {
-        (checkpoint.hasSuffix(".ckpt") ? String(checkpoint.dropLast(5)) : checkpoint) + ".step-\(step).ckpt"
-    }
-
-    /// Writes this step's kept checkpoint and removes the kept ones older than the last `keep`.
-    static func keepCheckpoint(_ trainer: Trainer, _ checkpoint: String, keep: Int) throws {
-        try trainer.saveCheckpoint(to: keptCheckpoint(checkpoint, step: trainer.step))
-        let url = URL(fileURLWithPath: keptCheckpoint(checkpoint, step: 0))
-        let folder = url.deletingLastPathComponent().path, prefix = url.lastPathComponent.dropLast("0.ckpt".count)
-        let steps = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).compactMap { name -> Int? in
-            guard name.hasPrefix(prefix), name.hasSuffix(".ckpt") else { return nil }
-            return Int(name.dropFirst(prefix.count).dropLast(5))
-        }.sorted()
-        for step in steps.dropLast(keep) { try? FileManager.default.removeItem(atPath: keptCheckpoint(checkpoint, step: step)) }
-    }
-
+    /// Runs the training and prints its progress: one updated line on a terminal, a line every
+    /// ``TrainingRun/logEvery`` steps otherwise, and every validation.
     static func loop(_ trainer: Trainer, out: String, checkpoint: String, keep: Int = 0) throws -> Int32 {
         let options = trainer.options
-        let log = CSVLog(path: out + ".log.csv")
-        var chart = log.chart(upTo: trainer.step)
-        chart.title = "ocr train: " + (out as NSString).lastPathComponent
         let interactive = isatty(STDERR_FILENO) != 0
-        var windowLoss: Float = 0, windowSteps = 0, windowStart = monotonicSeconds()
-        var lastCER = "-"
-        let runStart = monotonicSeconds(), firstStep = trainer.step
         StopSignal.install()
-        while trainer.step < options.steps {
-            let result = trainer.trainStep()
-            if StopSignal.received != 0 {
-                if interactive { fputs("\n", stderr) }
-                try trainer.saveCheckpoint(to: checkpoint)
-                print("\(StopSignal.name) at step \(trainer.step): checkpoint written to \(checkpoint); "
-                      + "continue with --resume \(checkpoint)")
-                return 128 + StopSignal.received
-            }
-            if !result.skipped {
-                windowLoss += result.loss
-                windowSteps += 1
-            }
-            let step = trainer.step
-            let validating = step % options.validateEvery == 0 || step == options.steps
-            if interactive || step % 50 == 0 || validating {
-                let elapsed = monotonicSeconds() - runStart
-                let rate = Double((step - firstStep) * options.batchSize) / max(elapsed, 1e-9)
-                let eta = Double(options.steps - step) * elapsed / Double(max(step - firstStep, 1))
-                let line = "step \(step)/\(options.steps) loss \(format(Double(windowLoss) / Double(max(windowSteps, 1)))) "
-                    + "\(Int(rate)) lines/s ETA \(duration(eta)) val CER \(lastCER)"
+        let run = TrainingRun(trainer: trainer, out: out, checkpoint: checkpoint, keep: keep)
+        let outcome = try run.run(stopRequested: { StopSignal.received != 0 }) { event in
+            switch event {
+            case let .step(step, loss, linesPerSecond, secondsLeft, lastCER):
+                let validating = step % options.validateEvery == 0 || step == options.steps
+                guard interactive || step % TrainingRun.logEvery == 0 || validating else { return }
+                let line = "step \(step)/\(options.steps) loss \(format(loss)) \(Int(linesPerSecond)) lines/s "
+                    + "ETA \(duration(secondsLeft)) val CER \(lastCER.map { String(format: "%.2f%%", $0 * 100) } ?? "-")"
                 if interactive {
                     fputs("\r\u{1B}[K" + line, stderr)
-                } else if step % 50 == 0 {
+                } else if step % TrainingRun.logEvery == 0 {
                     print(line)
                 }
-            }
-            // Every `logEvery` steps a row of the log and a point of the chart's loss; validations
-            // add their own row below.
-            if step % Self.logEvery == 0 && !validating && windowSteps > 0 {
-                let speed = Double(windowSteps * options.batchSize) / max(monotonicSeconds() - windowStart, 1e-9)
-                log.append(step: step, loss: windowLoss / Float(windowSteps),
-                           learningRate: options.learningRate(at: step, plateauScale: trainer.plateauScale),
-                           linesPerSecond: speed, cer: nil, wer: nil)
-                chart.losses.append((step, Double(windowLoss) / Double(windowSteps)))
-                windowLoss = 0
-                windowSteps = 0
-                windowStart = monotonicSeconds()
-            }
-            if validating {
-                let (rates, improved) = trainer.validateAndTrack()
-                lastCER = trainer.validationLines.isEmpty ? "-" : String(format: "%.2f%%", rates.cer * 100)
-                let speed = Double(windowSteps * options.batchSize) / max(monotonicSeconds() - windowStart, 1e-9)
-                log.append(step: step, loss: windowLoss / Float(max(windowSteps, 1)), learningRate: options.learningRate(at: step, plateauScale: trainer.plateauScale),
-                           linesPerSecond: speed, cer: trainer.validationLines.isEmpty ? nil : rates.cer,
-                           wer: trainer.validationLines.isEmpty ? nil : rates.wer)
+            case let .validated(step, rates, best):
                 if interactive { fputs("\n", stderr) }
-                if windowSteps > 0 { chart.losses.append((step, Double(windowLoss) / Double(windowSteps))) }
-                if !trainer.validationLines.isEmpty { chart.errorRates.append((step, rates.cer)) }
-                do {
-                    try PNGEncoder.write(chart.render(), to: out + ".chart.png")
-                } catch {
-                    printError("ocr train: \(escapingControls(String(describing: error)))")
-                }
-                trainer.model.trainingSummary = [
-                    "steps": String(step),
-                    "lines": trainer.synthetic.map { "synthetic, \($0.fontPaths.count) fonts" } ?? String(trainer.trainingLines.count),
-                    "validation_cer": String(format: "%.5f", rates.cer), "batch": String(options.batchSize),
-                ]
-                if improved || trainer.validationLines.isEmpty { try trainer.model.save(to: out) }
-                print("validation at step \(step): CER \(lastCER) WER \(String(format: "%.2f%%", rates.wer * 100))"
-                      + (improved ? " (best, saved to \(out))" : ""))
-                try trainer.saveCheckpoint(to: checkpoint)
-                if keep > 0 { try keepCheckpoint(trainer, checkpoint, keep: keep) }
-                windowLoss = 0
-                windowSteps = 0
-                windowStart = monotonicSeconds()
-                if trainer.shouldStopEarly {
-                    print("stopping early: no better CER in \(options.patience!) validations")
-                    break
-                }
+                let cer = trainer.validationLines.isEmpty ? "-" : String(format: "%.2f%%", rates.cer * 100)
+                print("validation at step \(step): CER \(cer) WER \(String(format: "%.2f%%", rates.wer * 100))"
+                      + (best ? " (best, saved to \(out))" : ""))
+            case .notWritten(let problem):
+                printError("ocr train: \(escapingControls(problem))")
+            case .stoppedEarly(let patience):
+                print("stopping early: no better CER in \(patience) validations")
             }
+        }
+        if outcome == .interrupted {
+            if interactive { fputs("\n", stderr) }
+            print("\(StopSignal.name) at step \(trainer.step): checkpoint written to \(checkpoint); "
+                  + "continue with --resume \(checkpoint)")
+            return 128 + StopSignal.received
         }
         if trainer.skippedSteps > 0 { print("\(trainer.skippedSteps) steps skipped for a non-finite loss or gradient") }
         print("best validation CER \(trainer.bestCER.map { String(format: "%.2f%%", $0 * 100) } ?? "-"); model \(out)")
         return 0
     }
 
-    /// Steps between rows of the training log (and points of the chart's loss curve).
-    static let logEvery = 50
-
     static func format(_ v: Double) -> String { String(format: "%.4f", v) }
 
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : "\(s / 60)m\(String(format: "%02d", s % 60))s"
-    }
-}
-
-/// The training log: a CSV row every ``TrainCommand/logEvery`` steps and at every validation,
-/// which alone fills the validation columns; the loss is the mean over the steps since the row
-/// before.
-struct CSVLog {
-    let path: String
-
-    /// A chart of the rows already logged up to `step` (a resumed run continues its chart).
-    func chart(upTo step: Int) -> TrainingChart {
-        var chart = TrainingChart()
-        guard let text = try? readTextFile(path) else { return chart }
-        for row in text.split(separator: "\n").dropFirst() {
-            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count >= 6, let s = Int(fields[0]), s <= step else { continue }
-            if let loss = Double(fields[1]) { chart.losses.append((s, loss)) }
-            if let cer = Double(fields[4]) { chart.errorRates.append((s, cer)) }
-        }
-        return chart
-    }
-
-    func append(step: Int, loss: Float, learningRate: Float, linesPerSecond: Double, cer: Double?, wer: Double?) {
-        let exists = FileManager.default.fileExists(atPath: path)
-        guard let handle = exists ? FileHandle(forWritingAtPath: path)
-                : (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) else {
-            printError("ocr train: cannot write the log \(path)")
-            return
-        }
-        defer { try? handle.close() }
-        handle.seekToEndOfFile()
-        var text = exists ? "" : "step,loss,learning_rate,lines_per_s,val_cer,val_wer\n"
-        text += "\(step),\(loss),\(learningRate),\(String(format: "%.1f", linesPerSecond)),"
-            + "\(cer.map { String($0) } ?? ""),\(wer.map { String($0) } ?? "")\n"
-        handle.write(Data(text.utf8))
     }
 }

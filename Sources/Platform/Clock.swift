@@ -1,0 +1,6 @@
+/// Seconds on the monotonic clock (for durations; unaffected by changes to the time of day).
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
