@@ -10,8 +10,10 @@ struct Arguments {
     private var flags: Set<String> = []
     private(set) var positionals: [String] = []
 
-    /// `valued` are the options that take a value, `switches` those that do not.
-    init(_ args: [String], valued: Set<String>, switches: Set<String>) throws(UsageError) {
+    /// Parses `args` by `options`: those with a value take one, the others are switches.
+    init(_ args: [String], options: [Option]) throws(UsageError) {
+        let valued = Set(options.filter { $0.value != nil }.flatMap(\.names))
+        let switches = Set(options.filter { $0.value == nil }.flatMap(\.names))
         var i = 0
         var onlyPositionals = false
         while i < args.count {

@@ -4,6 +4,9 @@ import OCRTraining
 enum AverageCommand: Command {
     static let name = "average"
     static let abstract = "Average the weights of several models or checkpoints."
+    static let options: [Option] = [
+        Option("--out", value: "<file>", help: "The averaged model (safetensors), written atomically."),
+    ]
     static let help = """
         OVERVIEW: Write the mean of several models' weights and BatchNorm statistics (checkpoint
         averaging): the last checkpoints of one training run, averaged, often read better than
@@ -13,12 +16,11 @@ enum AverageCommand: Command {
         USAGE: ocr average --out OUT MODEL MODEL...
 
         OPTIONS:
-          --out <file>            The averaged model (safetensors), written atomically.
-          -h, --help              Show this help.
+        \(options.helpText)
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--out"], switches: [])
+        let a = try Arguments(args, options: options)
         guard let out = a.string("--out") else { throw UsageError("--out is required") }
         guard a.positionals.count >= 2 else { throw UsageError("give at least two models to average") }
         var models = [(name: String, model: OCRModel)]()

@@ -4,6 +4,15 @@ import Platform
 enum BenchCommand: Command {
     static let name = "bench"
     static let abstract = "Measure the engine's speed (GEMM, inference, training)."
+    static let options: [Option] = [
+        Option(["--m", "--n", "--k"], value: "<int>", help: "Matrix sizes (default 512 each)."),
+        Option("--arch", value: "<name>", help: "Network preset: small or paper (default small). Weights are random."),
+        Option("--batch", value: "<int>", help: "Images per batch (default 32)."),
+        Option(["--height", "--width"], value: "<int>", help: "Image size (default 32 x 256)."),
+        Option("--threads", value: "<int>", help: "Threads (default: the number of cores)."),
+        Option("--conv", value: "<name>", help: "3x3 convolutions: winograd (default) or im2col."),
+        Option("--repeats", value: "<int>", help: "Timed runs (default 10)."),
+    ]
     static let help = """
         OVERVIEW: Measure the engine's speed. Prints one line per measurement, key=value pairs with
         the figure last. Each figure is the median of --repeats timed runs after a warm-up.
@@ -19,19 +28,11 @@ enum BenchCommand: Command {
                                   Adam step; prints samples_per_s.
 
         OPTIONS:
-          --m, --n, --k <int>     Matrix sizes (default 512 each).
-          --arch <name>           Network preset: small or paper (default small). Weights are random.
-          --batch <int>           Images per batch (default 32).
-          --height, --width <int> Image size (default 32 x 256).
-          --threads <int>         Threads (default: the number of cores).
-          --conv <name>           3x3 convolutions: winograd (default) or im2col.
-          --repeats <int>         Timed runs (default 10).
-          -h, --help              Show this help.
+        \(options.helpText)
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let parsed = try Arguments(args, valued: ["--m", "--n", "--k", "--threads", "--repeats", "--arch", "--batch",
-                                                  "--height", "--width", "--conv"], switches: [])
+        let parsed = try Arguments(args, options: options)
         guard let what = parsed.positionals.first, parsed.positionals.count == 1 else {
             throw UsageError("say what to measure: gemm, infer or train")
         }

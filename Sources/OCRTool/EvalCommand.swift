@@ -7,6 +7,14 @@ import Platform
 enum EvalCommand: Command {
     static let name = "eval"
     static let abstract = "Measure a model's accuracy on labeled lines."
+    static let options: [Option] = [
+        Option("--model", value: "<model>", help: "The model (default: the shipped model, see 'ocr info')."),
+        Option("--format", value: "<format>", help: "text (default) or json."),
+        Option("--beam", value: "<n>", help: "Prefix beam search width (default \(Recognizer.defaultBeamWidth); 1 is greedy decoding)."),
+    ] + SpellingOptions.options + [
+        Option("--top", value: "<n>", help: "Confusions and worst lines to list (default 10)."),
+        Option("--threads", value: "<n>", help: "Threads (default: the number of cores)."),
+    ]
     static let help = """
         OVERVIEW: Recognize labeled lines and report CER, WER, line accuracy, the most frequent
         confusions and the worst lines.
@@ -17,18 +25,11 @@ enum EvalCommand: Command {
           DATA                    Folders of X.png + X.gt.txt, or TSV manifests (path<TAB>text).
 
         OPTIONS:
-          --model <model>         The model (default: the shipped model, see 'ocr info').
-          --format <format>       text (default) or json.
-          --beam <n>              Prefix beam search width (default \(Recognizer.defaultBeamWidth); 1 is greedy decoding).
-        \(SpellingOptions.help)
-          --top <n>               Confusions and worst lines to list (default 10).
-          --threads <n>           Threads (default: the number of cores).
-          -h, --help              Show this help.
+        \(options.helpText)
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--model", "--format", "--beam", "--top", "--threads", "--words",
-                                             "--spelling-weight"], switches: [])
+        let a = try Arguments(args, options: options)
         guard !a.positionals.isEmpty else { throw UsageError("give at least one DATA folder or manifest") }
         let modelPath = try ModelLocation.model(named: a.string("--model"))
         let format = a.string("--format") ?? "text"

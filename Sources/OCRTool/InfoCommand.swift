@@ -4,6 +4,7 @@ import OCRTraining
 enum InfoCommand: Command {
     static let name = "info"
     static let abstract = "Describe a model file."
+    static let options: [Option] = []
     static let help = """
         OVERVIEW: Print a model's architecture, parameter count, charset and training summary,
         and the word list its spelling model is built from. Without MODEL, describes the model
@@ -13,11 +14,11 @@ enum InfoCommand: Command {
         USAGE: ocr info [MODEL]
 
         OPTIONS:
-          -h, --help              Show this help.
+        \(options.helpText)
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: [], switches: [])
+        let a = try Arguments(args, options: options)
         guard a.positionals.count <= 1 else { throw UsageError("give one model file") }
         let path = try ModelLocation.model(named: a.positionals.first)
         let model = try OCRModel.load(contentsOf: path)

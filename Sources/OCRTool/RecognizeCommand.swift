@@ -8,6 +8,19 @@ import Platform
 enum RecognizeCommand: Command {
     static let name = "recognize"
     static let abstract = "Read text from images (single lines, paragraphs, many files at once)."
+    static let options: [Option] = [
+        Option("--model", value: "<model>", help: "The model (default: the shipped model, see 'ocr info')."),
+        Option("--format", value: "<format>", help: "text: the text of each line found (default);\ntsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\\nescaped (lines of one image joined by \\n); an image that\ncannot be read: path<TAB><TAB><TAB>reason;\njson: JSON Lines, one JSON object per image and line of output,\nwith each line's box and each character's confidence and\nx-range; an image that cannot be read: {\"error\":..., \"path\":...}."),
+        Option("--list", value: "<file>", help: "Read image paths from a file, one per line ('-': standard input)."),
+        Option("--jobs", value: "<n>", help: "Images recognized in parallel (default: the number of cores)."),
+        Option("--threads", value: "<n>", help: "Kernel threads per job (default 1; all cores for a single image)."),
+        Option("--shard", value: "<i>/<n>", help: "Recognize only share i of n (1 <= i <= n) of the inputs: every\nn-th input starting with the i-th, for job arrays."),
+        Option("--beam", value: "<n>", help: "Prefix beam search width (default \(Recognizer.defaultBeamWidth); 1 is greedy decoding)."),
+    ] + SpellingOptions.options + [
+        Option("--allow", value: "<chars>", help: "Read only these characters (e.g. \"0123456789.-\")."),
+        Option("--single-line", help: "Never split an image into lines."),
+        Option("--overlay", value: "<png>", help: "Draw the (single) input with each character's box and\nconfidence and each line's box into this PNG."),
+    ]
     static let help = """
         OVERVIEW: Recognize images and print their text in input order. An image holding several
         lines of text is split into lines (one output line of text each); a single line is read
@@ -20,32 +33,11 @@ enum RecognizeCommand: Command {
         Folders are searched recursively for .png, .jpg and .jpeg files.
 
         OPTIONS:
-          --model <model>         The model (default: the shipped model, see 'ocr info').
-          --format <format>       text: the text of each line found (default);
-                                  tsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\
-                                  escaped (lines of one image joined by \\n); an image that
-                                  cannot be read: path<TAB><TAB><TAB>reason;
-                                  json: JSON Lines, one JSON object per image and line of output,
-                                  with each line's box and each character's confidence and
-                                  x-range; an image that cannot be read: {"error":..., "path":...}.
-          --list <file>           Read image paths from a file, one per line ('-': standard input).
-          --jobs <n>              Images recognized in parallel (default: the number of cores).
-          --threads <n>           Kernel threads per job (default 1; all cores for a single image).
-          --shard <i>/<n>         Recognize only share i of n (1 <= i <= n) of the inputs: every
-                                  n-th input starting with the i-th, for job arrays.
-          --beam <n>              Prefix beam search width (default \(Recognizer.defaultBeamWidth); 1 is greedy decoding).
-        \(SpellingOptions.help)
-          --allow <chars>         Read only these characters (e.g. "0123456789.-").
-          --single-line           Never split an image into lines.
-          --overlay <png>         Draw the (single) input with each character's box and
-                                  confidence and each line's box into this PNG.
-          -h, --help              Show this help.
+        \(options.helpText)
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--model", "--format", "--beam", "--threads", "--jobs", "--list", "--shard",
-                                             "--allow", "--overlay", "--words", "--spelling-weight"],
-                              switches: ["--single-line"])
+        let a = try Arguments(args, options: options)
         let formatName = a.string("--format") ?? "text"
         guard let format = OutputFormat(rawValue: formatName) else {
             throw UsageError("--format must be text, tsv or json, got '\(formatName)'")

@@ -4,6 +4,7 @@ import OCRTraining
 enum SpellingCommand: Command {
     static let name = "spelling"
     static let abstract = "Build a word list's spelling table, so that it loads in milliseconds."
+    static let options: [Option] = []
     static let help = """
         OVERVIEW: Learn the spelling model of each word list and write it beside the list as
         X.words.table (for X.words.txt). 'ocr recognize' and 'ocr eval' read the table instead of
@@ -14,11 +15,11 @@ enum SpellingCommand: Command {
         USAGE: ocr spelling WORDLIST...
 
         OPTIONS:
-          -h, --help              Show this help.
+        \(options.helpText)
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: [], switches: [])
+        let a = try Arguments(args, options: options)
         guard !a.positionals.isEmpty else { throw UsageError("give at least one word list") }
         for path in a.positionals {
             try SpellingModel.write(tableFor: path)

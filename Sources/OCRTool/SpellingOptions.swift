@@ -4,13 +4,10 @@ import OCRTraining
 /// The `--words` and `--spelling-weight` options of `recognize` and `eval`: the word list whose
 /// spelling model beam search adds to the network's scores, and how much it counts.
 struct SpellingOptions {
-    static let help = """
-          --words <file>          Word list of the spelling model beam search uses: one word per
-                                  line, most frequent first (default: MODEL.words.txt beside the
-                                  model when it exists; the shipped model has one).
-          --spelling-weight <w>   How much spelling counts against the network's scores (default
-                                  \(Recognizer.defaultSpellingWeight); 0 turns it off; greedy decoding never uses it).
-        """
+    static let options: [Option] = [
+        Option("--words", value: "<file>", help: "Word list of the spelling model beam search uses: one word per\nline, most frequent first (default: MODEL.words.txt beside the\nmodel when it exists; the shipped model has one)."),
+        Option("--spelling-weight", value: "<w>", help: "How much spelling counts against the network's scores (default\n\(Recognizer.defaultSpellingWeight); 0 turns it off; greedy decoding never uses it)."),
+    ]
 
     /// The word list to read, or nil for none.
     let wordsPath: String?

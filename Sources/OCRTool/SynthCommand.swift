@@ -8,6 +8,19 @@ import Platform
 enum SynthCommand: Command {
     static let name = "synth"
     static let abstract = "Render labeled synthetic text lines with fonts."
+    static let options: [Option] = [
+        Option("--out", value: "<dir>", help: "Output folder (created)."),
+        Option("--count", value: "<n>", help: "Lines to write."),
+        Option("--fonts", value: "<path>", help: "Font files or folders searched recursively (.ttf .otf .pfb .t1),\nor font lists (.txt): one path per line, '#' comments."),
+        Option("--running-text", help: "Lines are consecutive words of --text, without generated material\nor prose forms."),
+        Option("--max-chars", value: "<n>", help: "Longest line in characters (default 48; lengths vary from 8)."),
+        Option("--seed", value: "<n>", help: "Seed (default 1)."),
+        Option("--start", value: "<n>", help: "Index of the first line (default 0), to add to an existing set."),
+        Option("--no-degrade", help: "Clean renderings, without print-and-scan distortions."),
+        Option("--sizes", value: "<min-max>", help: "Font sizes in pixels (default 14-44)."),
+    ] + SynthesisOptions.options(prefix: "--") + [
+        Option("--threads", value: "<n>", help: "Threads (default: the number of cores)."),
+    ]
     static let help = """
         OVERVIEW: Render text lines with FreeType and write X.png + X.gt.txt pairs. The same
         --seed gives the same lines.
@@ -15,32 +28,11 @@ enum SynthCommand: Command {
         USAGE: ocr synth --out DIR --count N --fonts DIR|FILE [--fonts ...] [--text FILE] [--seed S]
 
         OPTIONS:
-          --out <dir>             Output folder (created).
-          --count <n>             Lines to write.
-          --fonts <path>          Font files or folders searched recursively (.ttf .otf .pfb .t1).
-          --fonts <list.txt>      A font list: one path per line, '#' comments.
-          --text <file>           Corpus whose words the lines use (default: made-up words).
-          --running-text          Lines are consecutive words of --text, without generated material.
-          --max-chars <n>         Longest line in characters (default 48; lengths vary from 8).
-          --seed <n>              Seed (default 1).
-          --start <n>             Index of the first line (default 0), to add to an existing set.
-          --no-degrade            Clean renderings, without print-and-scan distortions.
-          --sizes <min-max>       Font sizes in pixels (default 14-44).
-          --binarized <share>     Share of the lines binarized, 0-1 (default 0.25).
-          --neighbors <share>     Share of the lines that keep cut-off parts of the lines above and
-                                  below them, 0-1 (default 0).
-          --prose <share>         Share of the corpus words in forms of running prose, 0-1: hyphenated
-                                  compounds, contractions and possessives, and/or pairs, words
-                                  broken at the line end, abbreviations, section numbers, list
-                                  marks, web addresses (default 0; not with --running-text).
-          --threads <n>           Threads (default: the number of cores).
-          -h, --help              Show this help.
+        \(options.helpText)
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--out", "--count", "--fonts", "--text", "--seed", "--start", "--threads", "--max-chars",
-                                       "--binarized", "--neighbors", "--prose", "--sizes"],
-                              switches: ["--no-degrade", "--running-text"])
+        let a = try Arguments(args, options: options)
         if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
         guard let out = a.string("--out") else { throw UsageError("--out is required") }
         let count = try a.int("--count", default: 0, range: 1...100_000_000)
@@ -51,14 +43,10 @@ enum SynthCommand: Command {
         let fonts = try SyntheticLines.fonts(in: a.strings("--fonts"))
         guard !fonts.isEmpty else { throw UsageError("no font files found in --fonts \(a.strings("--fonts").joined(separator: " "))") }
         let maxChars = try a.int("--max-chars", default: 48, range: 9...1000)
-        var text = try a.string("--text").map { try SyntheticText(corpusFile: $0, maxLength: maxChars, running: a.has("--running-text")) }
-            ?? SyntheticText(words: [], maxLength: maxChars)
-        text.proseShare = try a.fraction("--prose", default: 0)
+        let synthesis = try SynthesisOptions(a, prefix: "--", maxLength: maxChars, running: a.has("--running-text"))
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let generator = SyntheticLines(fontPaths: fonts, text: text, seed: seed)
+        let generator = synthesis.lines(fonts: fonts, seed: seed)
         generator.degrades = !a.has("--no-degrade")
-        generator.degradation = ScanDegradation(binarizedShare: try a.fraction("--binarized", default: 0.25))
-        generator.neighborShare = try a.fraction("--neighbors", default: 0)
         if let sizes = a.string("--sizes") {
             let bounds = sizes.split(separator: "-").compactMap { Int($0) }
             guard bounds.count == 2, bounds[0] >= 4, bounds[0] <= bounds[1], bounds[1] <= 1000 else {

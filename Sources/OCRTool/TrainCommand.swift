@@ -8,6 +8,34 @@ import Platform
 enum TrainCommand: Command {
     static let name = "train"
     static let abstract = "Train a model on labeled line images."
+    static let options: [Option] = [
+        Option("--train", value: "<data>", help: "Training data (repeatable; sources are mixed)."),
+        Option("--val", value: "<data>", help: "Validation data (repeatable). Default: --val-fraction of --train."),
+        Option("--val-fraction", value: "<f>", help: "Share of the training lines held out when --val is not given (default 0.05)."),
+        Option("--synth-fonts", value: "<path>", help: "Train on lines rendered on the fly with these fonts (files, folders\nor .txt font lists; repeatable; as 'ocr synth'), instead of\n--train. The charset is printable ASCII."),
+        Option("--synth-val-fonts", value: "<p>", help: "Without --val, validate on lines rendered from these fonts\n(default: the training fonts) with another seed."),
+        Option("--synth-val-count", value: "<n>", help: "How many such validation lines (default 300); they keep the\ndefault binarized, neighbors and prose shares."),
+    ] + SynthesisOptions.options(prefix: "--synth-") + [
+        Option("--out", value: "<model>", help: "Where the best model is written (.safetensors)."),
+        Option("--arch", value: "<arch>", help: "small, paper, or a spec such as \"H32 C16k3p1 B R M2x2 L64 F0\"\n(the last F becomes the charset size). Default: small."),
+        Option("--init", value: "<model>", help: "Fine-tune this model; new characters in the data extend its charset."),
+        Option("--resume", value: "<checkpoint>", help: "Continue a run from its checkpoint."),
+        Option("--checkpoint", value: "<path>", help: "Checkpoint file (default: MODEL.ckpt)."),
+        Option("--keep-checkpoints", value: "<n>", help: "Also keep the last n validations' checkpoints, as CKPT-NAME.step-S.ckpt\n(for 'ocr average'; default 0)."),
+        Option("--charset", value: "<file>", help: "The characters to use, as one UTF-8 text (default: from the labels)."),
+        Option("--skip-unknown", help: "Skip lines with characters outside the charset instead of failing."),
+        Option("--steps", value: "<n>", help: "Total training steps (default 10000)."),
+        Option("--batch", value: "<n>", help: "Lines per batch (default 16)."),
+        Option("--lr", value: "<rate>", help: "Peak learning rate (default 0.001), reached after --warmup steps."),
+        Option("--warmup", value: "<n>", help: "Steps of linear warm-up to the peak learning rate (default 200)."),
+        Option("--schedule", value: "<s>", help: "After warm-up: cosine (decay to 10% at --steps, the default) or\nplateau (halve after --plateau-patience validations without a\nbetter CER)."),
+        Option("--plateau-patience", value: "<n>", help: "Validations without a better CER before plateau halves the rate\n(default 3)."),
+        Option("--validate-every", value: "<n>", help: "Steps between validations (default 500)."),
+        Option("--patience", value: "<n>", help: "Stop after n validations without a better CER (default: never)."),
+        Option("--seed", value: "<n>", help: "Seed for weights, data order and augmentation (default 1)."),
+        Option("--no-augment", help: "Train on the lines as they are."),
+        Option("--threads", value: "<n>", help: "Threads (default: the number of cores)."),
+    ]
     static let help = """
         OVERVIEW: Train a CRNN with CTC on labeled text-line images. The best model (lowest
         validation CER) is written to --out; a checkpoint (weights, optimizer state, step) to
@@ -22,53 +50,11 @@ enum TrainCommand: Command {
         X.gt.txt beside them, or a TSV manifest of path<TAB>text lines (paths relative to it).
 
         OPTIONS:
-          --train <data>          Training data (repeatable; sources are mixed).
-          --val <data>            Validation data (repeatable). Default: --val-fraction of --train.
-          --val-fraction <f>      Share of the training lines held out when --val is not given (default 0.05).
-          --synth-fonts <path>    Train on lines rendered on the fly with these fonts (files, folders
-                                  or .txt font lists; repeatable; as 'ocr synth'), instead of
-                                  --train. The charset is printable ASCII.
-          --synth-text <file>     Corpus whose words the rendered lines use.
-          --synth-val-fonts <p>   Without --val, validate on lines rendered from these fonts
-                                  (default: the training fonts) with another seed.
-          --synth-val-count <n>   How many such validation lines (default 300).
-          --synth-binarized <s>   Share of the rendered training lines binarized (default 0.25).
-          --synth-neighbors <s>   Share of them that keep cut-off parts of the lines above and
-                                  below (default 0).
-          --synth-prose <s>       Share of their corpus words in forms of running prose: hyphenated
-                                  compounds, contractions, and/or pairs, words broken at the line
-                                  end, abbreviations, section numbers, web addresses (default 0).
-                                  Validation lines keep the defaults of these three.
-          --out <model>           Where the best model is written (.safetensors).
-          --arch <arch>           small, paper, or a spec such as "H32 C16k3p1 B R M2x2 L64 F0"
-                                  (the last F becomes the charset size). Default: small.
-          --init <model>          Fine-tune this model; new characters in the data extend its charset.
-          --resume <checkpoint>   Continue a run from its checkpoint.
-          --checkpoint <path>     Checkpoint file (default: MODEL.ckpt).
-          --keep-checkpoints <n>  Also keep the last n validations' checkpoints, as CKPT-NAME.step-S.ckpt
-                                  (for 'ocr average'; default 0).
-          --charset <file>        The characters to use, as one UTF-8 text (default: from the labels).
-          --skip-unknown          Skip lines with characters outside the charset instead of failing.
-          --steps <n>             Total training steps (default 10000).
-          --batch <n>             Lines per batch (default 16).
-          --lr <rate>             Peak learning rate (default 0.001), after --warmup steps (default 200).
-          --schedule <s>          After warm-up: cosine (decay to 10% at --steps, the default) or
-                                  plateau (halve after --plateau-patience validations, default 3,
-                                  without a better CER).
-          --validate-every <n>    Steps between validations (default 500).
-          --patience <n>          Stop after n validations without a better CER (default: never).
-          --seed <n>              Seed for weights, data order and augmentation (default 1).
-          --no-augment            Train on the lines as they are.
-          --threads <n>           Threads (default: the number of cores).
-          -h, --help              Show this help.
+        \(options.helpText)
         """
 
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, valued: ["--train", "--val", "--val-fraction", "--synth-fonts", "--synth-text", "--synth-val-fonts", "--synth-val-count",
-                                             "--synth-binarized", "--synth-neighbors", "--synth-prose", "--out", "--arch", "--init", "--resume",
-                                             "--checkpoint", "--keep-checkpoints", "--charset", "--steps", "--batch", "--lr", "--warmup", "--schedule", "--plateau-patience",
-                                             "--validate-every", "--patience", "--seed", "--threads"],
-                              switches: ["--skip-unknown", "--no-augment"])
+        let a = try Arguments(args, options: options)
         if let extra = a.positionals.first { throw UsageError("unexpected argument '\(extra)'") }
         let sources = a.strings("--train")
         var synthetic: SyntheticLines?
@@ -76,13 +62,8 @@ enum TrainCommand: Command {
             let fonts = try SyntheticLines.fonts(in: a.strings("--synth-fonts"))
             guard !fonts.isEmpty else { throw UsageError("no font files in --synth-fonts") }
             guard sources.isEmpty else { throw UsageError("--train and --synth-fonts exclude each other (for now)") }
-            var text = try a.string("--synth-text").map { try SyntheticText(corpusFile: $0) } ?? SyntheticText(words: [])
-            text.proseShare = try a.fraction("--synth-prose", default: 0)
-            let lines = SyntheticLines(fontPaths: fonts, text: text,
-                                       seed: UInt64(try a.int("--seed", default: 1, range: 0...Int.max)))
-            lines.degradation = ScanDegradation(binarizedShare: try a.fraction("--synth-binarized", default: 0.25))
-            lines.neighborShare = try a.fraction("--synth-neighbors", default: 0)
-            synthetic = lines
+            synthetic = try SynthesisOptions(a, prefix: "--synth-")
+                .lines(fonts: fonts, seed: UInt64(try a.int("--seed", default: 1, range: 0...Int.max)))
         }
         guard !sources.isEmpty || synthetic != nil else { throw UsageError("--train (or --synth-fonts) is required") }
         guard let out = a.string("--out") else { throw UsageError("--out is required") }
