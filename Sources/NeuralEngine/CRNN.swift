@@ -16,9 +16,8 @@ public final class CRNN: ParameterHolder {
         case maxPool(MaxPool2d)
     }
 
+    /// The CNN layers; a layer's index here is its PyTorch module index (`cnn.<index>`).
     let layers: [Layer]
-    /// PyTorch module index of each CNN layer (`cnn.<index>`).
-    let layerIndices: [Int]
     public let lstms: [BidirectionalLSTM]
     public let linears: [Linear]
 
@@ -49,7 +48,6 @@ public final class CRNN: ParameterHolder {
             }
         }
         self.layers = layers
-        layerIndices = Array(0..<layers.count)
         guard let shape = architecture.featureShape(width: architecture.minimumWidth) else {
             preconditionFailure("architecture '\(architecture.name)' reduces height \(architecture.inputHeight) to nothing")
         }
@@ -67,7 +65,7 @@ public final class CRNN: ParameterHolder {
     /// Every parameter with its PyTorch name.
     public var namedParameters: [(String, Parameter)] {
         var out = [(String, Parameter)]()
-        for (index, layer) in zip(layerIndices, layers) {
+        for (index, layer) in layers.enumerated() {
             switch layer {
             case .conv(let c): out += c.parameters.map { ("cnn.\(index).\($0.name)", $0) }
             case .batchNorm(let b): out += b.parameters.map { ("cnn.\(index).\($0.name)", $0) }
@@ -85,7 +83,7 @@ public final class CRNN: ParameterHolder {
 
     /// The BatchNorm layers with their PyTorch prefixes (`cnn.1`), for their running statistics.
     public var namedBatchNorms: [(String, BatchNorm2d)] {
-        zip(layerIndices, layers).compactMap { index, layer in
+        layers.enumerated().compactMap { index, layer in
             if case .batchNorm(let bn) = layer { return ("cnn.\(index)", bn) } else { return nil }
         }
     }

@@ -39,8 +39,6 @@ public enum RecognitionError: Error, CustomStringConvertible, Sendable {
     case badPixelBuffer(count: Int, width: Int, height: Int)
     /// The model file could not be loaded.
     case model(FileError)
-    /// No model was named and the shipped one was not found.
-    case noShippedModel
     /// The word list of the spelling model could not be read.
     case wordList(SpellingModelError)
     /// A line of the image is wider at the network's height than ``Recognizer/maxLineColumns``.
@@ -55,8 +53,6 @@ public enum RecognitionError: Error, CustomStringConvertible, Sendable {
         case .image(let error): return error.description
         case let .badPixelBuffer(count, width, height): return "\(count) pixels do not fill a \(width)x\(height) image"
         case .model(let error): return error.description
-        case .noShippedModel:
-            return "\(ModelLocation.shippedFileName): \(ModelLocation.notFound)"
         case .wordList(let error): return error.description
         case let .lineTooWide(width, height, columns):
             return "a \(width)x\(height) line is \(columns) columns wide at the network's height, over the limit of "
@@ -82,12 +78,12 @@ public final class Recognizer: @unchecked Sendable {
     /// Prefix beam search width; 1 is greedy decoding.
     public let beamWidth: Int
     /// The beam width used unless another is given: 8 prefixes, chosen on the tuning set
-    /// (datasets/make-tuning.sh) with the spelling model: 1.16% CER there against 1.21% with 4
-    /// (pretrained/MODEL.md); the network's time per line dwarfs the search's either way.
+    /// (datasets/make-tuning.sh) with the spelling model; the network's time per line dwarfs the
+    /// search's either way. The figures are in HISTORY.md.
     public static let defaultBeamWidth = 8
     /// How much the spelling model counts in beam search unless told otherwise: chosen on lines
-    /// of the validation fonts and license texts that the held-out set does not use (CER 1.65%
-    /// without; 1.35%, 1.34%, 1.32%, 1.36%, 1.42% at 0.4, 0.5, 0.6, 0.7, 1.0).
+    /// of the validation fonts and license texts that the held-out set does not use (the figures
+    /// are in HISTORY.md).
     public static let defaultSpellingWeight: Float = 0.6
     /// The spelling model beam search adds to the network's scores, and its weight; nil for none
     /// (and unused with greedy decoding).
@@ -129,17 +125,15 @@ public final class Recognizer: @unchecked Sendable {
     public convenience init(modelPath path: String? = nil, beamWidth: Int = Recognizer.defaultBeamWidth,
                             allowedCharacters: Set<Character>? = nil, splitsLines: Bool = true,
                             spellingWeight: Float = Recognizer.defaultSpellingWeight) throws(RecognitionError) {
-        var found = path
-        if found == nil {
-            do { found = try ModelLocation.shippedModel() } catch { throw .model(error) }
-        }
-        guard let path = found else { throw .noShippedModel }
+        let modelPath: String
+        do { modelPath = try ModelLocation.model(named: path) } catch { throw .model(error) }
         let model: OCRModel
-        do { model = try OCRModel.load(contentsOf: path) } catch { throw .model(error) }
-        var spelling: WeightedSpelling?
-        // Greedy decoding never uses the spelling model: no need to build it.
-        if beamWidth > 1, spellingWeight > 0, let words = ModelLocation.existingWordList(forModel: path) {
-            do { spelling = (try SpellingModel(contentsOf: words), spellingWeight) } catch { throw .wordList(error) }
+        do { model = try OCRModel.load(contentsOf: modelPath) } catch { throw .model(error) }
+        let spelling: WeightedSpelling?
+        do {
+            spelling = try WeightedSpelling.load(forModel: modelPath, weight: spellingWeight, beamWidth: beamWidth)
+        } catch {
+            throw .wordList(error)
         }
         self.init(model: model, beamWidth: beamWidth, allowedCharacters: allowedCharacters, splitsLines: splitsLines,
                   spelling: spelling)

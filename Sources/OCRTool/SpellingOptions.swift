@@ -9,8 +9,9 @@ struct SpellingOptions {
         Option("--spelling-weight", value: "<w>", help: "How much spelling counts against the network's scores (default\n\(Recognizer.defaultSpellingWeight); 0 turns it off; greedy decoding never uses it)."),
     ]
 
-    /// The word list to read, or nil for none.
+    /// The word list named by --words; nil: the one beside the model, if any.
     let wordsPath: String?
+    let modelPath: String
     let weight: Float
 
     init(_ a: Arguments, modelPath: String) throws(UsageError) {
@@ -22,13 +23,13 @@ struct SpellingOptions {
         } else {
             weight = Recognizer.defaultSpellingWeight
         }
-        wordsPath = a.string("--words") ?? ModelLocation.existingWordList(forModel: modelPath)
+        wordsPath = a.string("--words")
+        self.modelPath = modelPath
     }
 
     /// The spelling model and its weight, or nil when there is no word list, the weight is 0 or
     /// decoding is greedy (`beamWidth` 1, which never uses it).
     func load(beamWidth: Int) throws(SpellingModelError) -> WeightedSpelling? {
-        guard let wordsPath, weight > 0, beamWidth > 1 else { return nil }
-        return (try SpellingModel(contentsOf: wordsPath), weight)
+        try WeightedSpelling.load(wordList: wordsPath, forModel: modelPath, weight: weight, beamWidth: beamWidth)
     }
 }

@@ -8,15 +8,11 @@ import Testing
 // BEGIN README EXAMPLE
 func readAll(_ paths: [String]) throws -> [String] {
     let recognizer = try Recognizer()  // the shipped model; Recognizer(modelPath:) for your own
-    var texts = [String]()
-    for path in paths {
+    return try paths.map { path in
         let result = try recognizer.recognize(contentsOf: URL(fileURLWithPath: path))
-        for line in result.lines {
-            print(line.text, line.confidence, line.box)  // each line: text, confidence, where it is
-        }
-        texts.append(result.text)  // the lines joined by newlines
+        for line in result.lines { print(line.text, line.confidence, line.box) }  // text, confidence, where
+        return result.text  // the lines joined by newlines
     }
-    return texts
 }
 // END README EXAMPLE
 

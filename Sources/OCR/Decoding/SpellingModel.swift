@@ -34,8 +34,7 @@ public struct SpellingModel: Sendable {
     /// Added to the score of a word that ends as a word of the list, per letter (so that
     /// splitting a listed word into two listed words gains nothing by itself).
     public var wordBonus: Float = SpellingModel.defaultWordBonus
-    /// Chosen with the spelling weight on the tuning lines (4-gram model: CER 1.40% with no bonus,
-    /// 1.39% at 0.5, 1.43% at 1.0; with beam 16: 1.38%, 1.33%, 1.39%).
+    /// Chosen with the spelling weight on the tuning lines (the figures are in HISTORY.md).
     public static let defaultWordBonus: Float = 0.5
 
     /// A model learned from `words`, most frequent first (a word at rank r counts (r + 1)^-½ times,
@@ -280,7 +279,25 @@ extension SpellingModel {
 }
 
 /// A spelling model with the weight its scores get against the network's in beam search.
-public typealias WeightedSpelling = (model: SpellingModel, weight: Float)
+public struct WeightedSpelling: Sendable {
+    public var model: SpellingModel
+    public var weight: Float
+
+    public init(model: SpellingModel, weight: Float) {
+        self.model = model
+        self.weight = weight
+    }
+
+    /// The spelling model of `wordList` (by default the list beside the model at `modelPath`,
+    /// when there is one) with `weight`; nil when there is no list, the weight is 0, or decoding
+    /// is greedy (`beamWidth` 1 never uses it, so it is not built).
+    public static func load(wordList: String? = nil, forModel modelPath: String, weight: Float,
+                            beamWidth: Int) throws(SpellingModelError) -> WeightedSpelling? {
+        guard beamWidth > 1, weight > 0,
+              let list = wordList ?? ModelLocation.existingWordList(forModel: modelPath) else { return nil }
+        return WeightedSpelling(model: try SpellingModel(contentsOf: list), weight: weight)
+    }
+}
 
 /// Why a word list could not be read.
 public enum SpellingModelError: Error, Equatable, CustomStringConvertible {

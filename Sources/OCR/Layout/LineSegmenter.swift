@@ -1,21 +1,6 @@
 import Foundation
 import Imaging
 
-/// A rectangle in image pixels: the left, top corner and the size.
-public struct PixelBox: Equatable, Hashable, Sendable, Codable {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
-
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-}
-
 /// One text line found in a page image: where it is and its pixels, straightened.
 public struct SegmentedLine: Sendable {
     /// The bounding box of the line's ink in the page (with a small margin).

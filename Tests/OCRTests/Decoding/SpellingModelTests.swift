@@ -69,8 +69,8 @@ import Testing
         }
         #expect(String(CTCDecoder.greedy(probs, classes: 4, charset: charset).map(\.character)) == "ot")
         #expect(read(nil) == "ot")
-        #expect(read((spelling, 0)) == "ot")
-        #expect(read((spelling, 0.8)) == "of")
+        #expect(read(WeightedSpelling(model: spelling, weight: 0)) == "ot")
+        #expect(read(WeightedSpelling(model: spelling, weight: 0.8)) == "of")
     }
 
     /// The open-addressing table against a Dictionary, through several doublings.
