@@ -3,69 +3,6 @@ import Imaging
 import NeuralEngine
 import Platform
 
-/// One recognized character with its confidence and where it lies in the input image.
-public struct RecognizedCharacter: Equatable, Sendable {
-    public var character: Character
-    /// The character's probability at its most confident network step (0-1).
-    public var confidence: Float
-    /// The columns of the input image the character was read from (half-open).
-    public var x: Range<Int>
-}
-
-/// One recognized text line.
-public struct RecognizedLine: Equatable, Sendable {
-    public var text: String
-    /// The lowest character confidence (1 for an empty line).
-    public var confidence: Float
-    public var characters: [RecognizedCharacter]
-    /// Where the line lies in the input image.
-    public var box: PixelBox
-}
-
-/// What a recognizer read from one image: its lines, top to bottom.
-public struct RecognitionResult: Equatable, Sendable {
-    public var lines: [RecognizedLine]
-    /// The lines' text joined by newlines.
-    public var text: String { lines.map(\.text).joined(separator: "\n") }
-    /// The lowest line confidence (1 when nothing was read).
-    public var confidence: Float { lines.map(\.confidence).min() ?? 1 }
-}
-
-/// Why recognition failed.
-public enum RecognitionError: Error, CustomStringConvertible, Sendable {
-    /// The image could not be read or decoded.
-    case image(ImageError)
-    /// The raw pixel buffer does not match the stated size.
-    case badPixelBuffer(count: Int, width: Int, height: Int)
-    /// The model file could not be loaded.
-    case model(FileError)
-    /// The word list of the spelling model could not be read.
-    case wordList(SpellingModelError)
-    /// A line of the image is wider at the network's height than ``Recognizer/maxLineColumns``.
-    case lineTooWide(width: Int, height: Int, columns: Int)
-    /// The image's lines together are wider than ``Recognizer/maxImageColumns``.
-    case tooMuchText(columns: Int)
-    /// The network's output for a line is not finite: the model computes NaN or infinity.
-    case nonFiniteOutput
-
-    public var description: String {
-        switch self {
-        case .image(let error): return error.description
-        case let .badPixelBuffer(count, width, height): return "\(count) pixels do not fill a \(width)x\(height) image"
-        case .model(let error): return error.description
-        case .wordList(let error): return error.description
-        case let .lineTooWide(width, height, columns):
-            return "a \(width)x\(height) line is \(columns) columns wide at the network's height, over the limit of "
-                + "\(Recognizer.maxLineColumns)"
-        case .tooMuchText(let columns):
-            return "its lines are \(columns) columns wide together at the network's height, over the limit of "
-                + "\(Recognizer.maxImageColumns)"
-        case .nonFiniteOutput:
-            return "the network's output is not finite (NaN or infinity): the model is damaged"
-        }
-    }
-}
-
 /// Reads text from images with a loaded model. Load it once; it is safe to use from many threads
 /// and tasks at once (recognition never changes the model).
 ///
