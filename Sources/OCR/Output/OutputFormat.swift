@@ -1,8 +1,8 @@
 import Foundation
 
 /// What `ocr recognize` writes for each input: its text (lines, nothing for a failure), one TSV
-/// row (`path`, text with `\t`, `\n`, `\\` escaped, confidence; a failure has empty text and
-/// confidence and the reason in a fourth column), or one JSON object per line of output.
+/// row (path, text, confidence, each field escaped by ``escapingTSV(_:)``; a failure has empty
+/// text and confidence and the reason in a fourth column), or one JSON object per line of output.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case text, tsv, json
 
