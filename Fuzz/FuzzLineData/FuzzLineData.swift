@@ -1,6 +1,7 @@
 import Foundation
 import FuzzSupport
 import OCR
+import OCRTraining
 
 /// libFuzzer entry: any bytes as a ground-truth file, a TSV manifest and a font list must parse
 /// or give a clear error, never a crash.

@@ -1,6 +1,7 @@
 import Foundation
 import FuzzSupport
 import OCR
+import OCRTraining
 import Platform
 
 /// libFuzzer entry: any bytes read as a model file (or a checkpoint) must load or give a
