@@ -65,9 +65,28 @@ enum RecognizeCommand: Command {
         let allowed = try a.string("--allow").map { try allowedCharacters($0, model: model) }
         let recognizer = Recognizer(model: model, beamWidth: beam, allowedCharacters: allowed,
                                     splitsLines: !a.has("--single-line"), spelling: try spelling.load(beamWidth: beam))
-        let batch = BatchRun(inputs: inputs, recognizer: recognizer, jobs: jobs, format: format)
-        let failures = batch.run()
-        if let error = batch.outputError {
+        var failures = 0
+        var outputError: String?
+        FileBatch(paths: inputs, recognizer: recognizer, jobs: jobs).run { done in
+            var text = ""
+            for (i, outcome) in done {
+                switch outcome {
+                case .success(let read):
+                    text += format.record(of: read, path: inputs[i])
+                case .failure(.unreadable(let error)):
+                    printError("ocr recognize: \(escapingControls(error.description))")
+                    failures += 1
+                    text += format.failureRecord(path: inputs[i], reason: error.reason.message)
+                case .failure(.unrecognized(let error)):
+                    printError("ocr recognize: \(escapingControls(inputs[i])): \(error)")
+                    failures += 1
+                    text += format.failureRecord(path: inputs[i], reason: error.description)
+                }
+            }
+            if !text.isEmpty { outputError = writeStandardOutput(text) }
+            return outputError == nil
+        }
+        if let error = outputError {
             printError("ocr recognize: cannot write output: \(error)")
             return 1
         }
@@ -133,81 +152,5 @@ enum RecognizeCommand: Command {
     /// Every n-th input starting with the i-th (1-based): the shards of a list partition it.
     static func shard(_ inputs: [String], index: Int, of count: Int) -> [String] {
         stride(from: index - 1, to: inputs.count, by: count).map { inputs[$0] }
-    }
-}
-
-/// Recognizes a list of images with `jobs` workers taking chunks in order, and prints each
-/// image's output in input order as soon as every earlier one is printed.
-final class BatchRun: @unchecked Sendable {
-    // @unchecked: the mutable state below is only touched under `lock`.
-    let inputs: [String]
-    let recognizer: Recognizer
-    let jobs: Int
-    let format: OutputFormat
-    /// Images a worker takes at once (their lines are batched together).
-    static let chunk = 16
-    private let lock = NSLock()
-    private var nextChunk = 0
-    private var ready = [Int: String]()
-    private var nextToPrint = 0
-    private var failures = 0
-    /// Why standard output could not be written (a full disk, a closed pipe), once it happened.
-    private(set) var outputError: String?
-
-    init(inputs: [String], recognizer: Recognizer, jobs: Int, format: OutputFormat) {
-        self.inputs = inputs
-        self.recognizer = recognizer
-        self.jobs = jobs
-        self.format = format
-    }
-
-    /// Runs the batch; returns how many inputs failed.
-    func run() -> Int {
-        DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, (inputs.count + Self.chunk - 1) / Self.chunk))) { _ in work() }
-        return failures
-    }
-
-    private func work() {
-        let decoder = ImageDecoder()
-        while true {
-            lock.lock()
-            // Nothing more can reach the reader: stop.
-            if outputError != nil { nextChunk = inputs.count }
-            let start = nextChunk
-            nextChunk += Self.chunk
-            lock.unlock()
-            if start >= inputs.count { return }
-            let range = start..<min(start + Self.chunk, inputs.count)
-            var images = [GrayImage](), decoded = [Int](), outputs = [Int: String](), failed = 0
-            for i in range {
-                do {
-                    images.append(try decoder.decodeGray(contentsOf: inputs[i]))
-                    decoded.append(i)
-                } catch {
-                    printError("ocr recognize: \(escapingControls(error.description))")
-                    failed += 1
-                    outputs[i] = format.failureRecord(path: inputs[i], reason: error.reason.message)
-                }
-            }
-            for (i, result) in zip(decoded, recognizer.recognize(images)) {
-                switch result {
-                case .success(let read): outputs[i] = format.record(of: read, path: inputs[i])
-                case .failure(let error):
-                    printError("ocr recognize: \(escapingControls(inputs[i])): \(error)")
-                    failed += 1
-                    outputs[i] = format.failureRecord(path: inputs[i], reason: error.description)
-                }
-            }
-            lock.lock()
-            failures += failed
-            ready.merge(outputs) { a, _ in a }
-            var text = ""
-            while let next = ready.removeValue(forKey: nextToPrint) {
-                text += next
-                nextToPrint += 1
-            }
-            if !text.isEmpty && outputError == nil { outputError = writeStandardOutput(text) }
-            lock.unlock()
-        }
     }
 }
