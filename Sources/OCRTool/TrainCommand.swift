@@ -93,33 +93,20 @@ enum TrainCommand: Command {
         for (option, path) in [("--out", out), ("--checkpoint", checkpoint)] { try checkWritable(path, option: option) }
 
         // Data.
-        var trainSamples = try LineDataset.load(sources)
-        var valSamples = try LineDataset.load(a.strings("--val"))
-        if valSamples.isEmpty && synthetic == nil {
+        // Without validation lines (none given, or none found), a share of the training lines.
+        var heldOut: Double?
+        if synthetic == nil {
             let fraction = Double(a.string("--val-fraction") ?? "0.05") ?? -1
             guard fraction >= 0 && fraction < 1 else { throw UsageError("--val-fraction must be in [0, 1)") }
-            var rng = SplitMix64(seed: options.seed)
-            trainSamples.shuffle(using: &rng)
-            let held = Int((Double(trainSamples.count) * fraction).rounded())
-            valSamples = Array(trainSamples.prefix(held))
-            trainSamples = Array(trainSamples.dropFirst(held))
+            heldOut = fraction
         }
+        let samples = try TrainingSamples(training: sources, validation: a.strings("--val"), heldOutFraction: heldOut,
+                                          seed: options.seed)
+        let trainSamples = samples.training, valSamples = samples.validation
         guard !trainSamples.isEmpty || synthetic != nil else {
             throw UsageError("no labeled lines found in \(sources.joined(separator: ", "))")
         }
-        for (what, samples) in [("training", trainSamples), ("validation", valSamples)] {
-            let repeated = LineDataset.repeatedImages(samples)
-            guard let most = repeated.first else { continue }
-            let repeats = repeated.reduce(0) { $0 + $1.count - 1 }
-            printError("ocr train: warning: \(repeated.count) \(what) image\(repeated.count == 1 ? " is" : "s are") listed more "
-                       + "than once (\(repeats) repeats; \(escapingControls(most.path)) \(most.count) times): each repeat counts as one more line")
-        }
-        let trainingImages = Set(trainSamples.map(\.imagePath))
-        let shared = valSamples.filter { trainingImages.contains($0.imagePath) }.count
-        if shared > 0 {
-            printError("ocr train: warning: \(shared) of the \(valSamples.count) validation lines are training lines too: "
-                       + "validation will look better than the model is")
-        }
+        for warning in samples.warnings { printError("ocr train: warning: \(escapingControls(warning))") }
 
         // Model and charset.
         let trainer: Trainer
