@@ -17,13 +17,22 @@ public struct RecognizedLine: Equatable, Sendable {
     public var characters: [RecognizedCharacter]
     /// Where the line lies in the input image.
     public var box: PixelBox
+    /// The index of the line's block in reading order (0 for an image of one block).
+    public var block: Int = 0
 }
 
 /// What a recognizer read from one image: its lines, top to bottom.
 public struct RecognitionResult: Equatable, Sendable {
     public var lines: [RecognizedLine]
-    /// The lines' text joined by newlines.
-    public var text: String { lines.map(\.text).joined(separator: "\n") }
+    /// The lines' text joined by newlines, with a blank line between blocks.
+    public var text: String {
+        var out = ""
+        for (i, line) in lines.enumerated() {
+            if i > 0 { out += line.block != lines[i - 1].block ? "\n\n" : "\n" }
+            out += line.text
+        }
+        return out
+    }
     /// The lowest line confidence (1 when nothing was read).
     public var confidence: Float { lines.map(\.confidence).min() ?? 1 }
 }

@@ -111,11 +111,15 @@ public final class Recognizer: @unchecked Sendable {
     public func recognize(_ images: [GrayImage]) -> [Result<RecognitionResult, RecognitionError>] {
         var results = [Result<RecognitionResult, RecognitionError>](repeating: .success(RecognitionResult(lines: [])),
                                                                     count: images.count)
-        var lines = [(image: Int, line: SegmentedLine)]()
+        var lines = [(image: Int, line: SegmentedLine, block: Int)]()
         for (i, image) in images.enumerated() {
             let upright = model.preprocessing.upright(image)
-            let found = splitsLines ? LineSegmenter().lines(in: upright)
-                : [SegmentedLine(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height), image: upright)]
+            let blocks = splitsLines ? PageLayout().blocks(in: upright)
+                : [TextBlock(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
+                             lines: [SegmentedLine(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
+                                                   image: upright)])]
+            let found = blocks.flatMap(\.lines)
+            let blockOf = blocks.enumerated().flatMap { b, block in block.lines.map { _ in b } }
             // The work and memory a line costs, known before it is scaled.
             let columns = found.map { networkColumns($0.image) }
             if let k = columns.firstIndex(where: { $0 > Self.maxLineColumns }) {
@@ -126,12 +130,13 @@ public final class Recognizer: @unchecked Sendable {
                 results[i] = .failure(.tooMuchText(columns: columns.reduce(0, +)))
                 continue
             }
-            lines += found.map { (i, $0) }
+            lines += zip(found, blockOf).map { (i, $0, $1) }
         }
         let read = recognizeLines(lines.map(\.line))
-        for ((image, _), line) in zip(lines, read) {
+        for ((image, _, block), line) in zip(lines, read) {
             guard case .success(var result) = results[image] else { continue }
-            if let line {
+            if var line {
+                line.block = block
                 result.lines.append(line)
                 results[image] = .success(result)
             } else {

@@ -25,7 +25,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .json:
             let lines: [JSONValue] = result.lines.map { line in
                 .object([
-                    "text": .string(line.text), "confidence": .number(Double(line.confidence)),
+                    "text": .string(line.text), "confidence": .number(Double(line.confidence)), "block": .number(Double(line.block)),
                     "box": .object(["x": .number(Double(line.box.x)), "y": .number(Double(line.box.y)),
                                     "width": .number(Double(line.box.width)), "height": .number(Double(line.box.height))]),
                     "characters": .array(line.characters.map { c in
@@ -37,7 +37,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
             return Self.json(["path": .string(path), "text": .string(result.text),
                               "confidence": .number(Double(result.confidence)), "lines": .array(lines)]) + "\n"
         case .text:
-            return result.lines.map { $0.text + "\n" }.joined()
+            return result.lines.isEmpty ? "" : result.text + "\n"
         }
     }
 

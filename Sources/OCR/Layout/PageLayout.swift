@@ -1,0 +1,190 @@
+import Foundation
+import Imaging
+
+/// A block of text on a page: where it is, and its lines top to bottom.
+public struct TextBlock: Sendable {
+    /// The bounding box of the block's ink in the page.
+    public var box: PixelBox
+    public var lines: [SegmentedLine]
+}
+
+/// Finds the blocks of text on a page and puts them in reading order, by recursive X-Y cuts on
+/// the page's ink (specks left out, the page's skew taken out of the coordinates): a part of the
+/// page that is at least ``minimumColumnLines`` lines tall is cut at every vertical gap at least
+/// ``gutterWidth`` letters wide that runs through all of it (columns, read left to right); a part
+/// without such a gap is cut at every horizontal gap at least ``blockGap`` letters tall (a title
+/// above columns, paragraphs set apart, a page number, read top to bottom); a part with neither
+/// is a block, whose lines ``LineSegmenter`` finds. Cutting at columns first keeps a column whole
+/// where the gaps of two columns happen to line up; a title across the columns stops the vertical
+/// gap, so it is cut off above them first. The unit, a letter, is the median height of the
+/// letter-sized blobs of ink (about the x-height). All limits are in letters, so they hold at any
+/// resolution.
+public struct PageLayout {
+    /// The narrowest vertical gap between columns, in letters.
+    public var gutterWidth: Float = 1.5
+    /// The shallowest horizontal gap between blocks, in letters.
+    public var blockGap: Float = 1.2
+    /// Columns are only looked for in parts of the page at least this many lines tall (a line is
+    /// two letters), so that the gap between two words of a title does not make two columns.
+    public var minimumColumnLines: Float = 3
+    /// A strip below columns that keeps out of their gutters (the rest of a column where the next
+    /// one ended higher up) goes on them when the gap above it is at most this many letters; a
+    /// page number or footer further down stays a block of its own.
+    public var columnBreak: Float = 4
+    public var lineSegmenter = LineSegmenter()
+
+    public init() {}
+
+    /// The blocks of `image` (dark text on light paper) in reading order; one block holding the
+    /// whole image when it has no columns or separated blocks (its lines as ``LineSegmenter``
+    /// finds them in the whole image).
+    public func blocks(in image: GrayImage) -> [TextBlock] {
+        let whole = [TextBlock(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
+                               lines: lineSegmenter.lines(in: image))]
+        guard image.width > 0, image.height >= 16 else { return whole }
+        let (ink, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
+        guard Int(paper) - Int(ink) >= 40 else { return whole }
+        let (xs, ys, blobHeights, specks) = LineSegmenter.inkPixels(image, threshold: image.otsuThreshold(),
+                                                                    speckPixels: lineSegmenter.speckPixels)
+        // An image less than a few lines tall is a line or two (perhaps with bits of its
+        // neighbours): it is read whole, as before pages were laid out.
+        guard !xs.isEmpty, let letter = Self.letterHeight(blobHeights),
+              Float(image.height) >= minimumColumnLines * 2 * letter else { return whole }
+        // The skew out of the coordinates: rows follow the text lines, columns stand square to them.
+        let slope = lineSegmenter.bestSlope(xs: xs, ys: ys, width: image.width, height: image.height)
+        var u = [Int32](repeating: 0, count: xs.count), v = [Int32](repeating: 0, count: xs.count)
+        for i in xs.indices {
+            u[i] = Int32((Float(xs[i]) - Float(ys[i]) * slope).rounded())
+            v[i] = Int32((Float(ys[i]) + Float(xs[i]) * slope).rounded())
+        }
+        let parts = cut(Array(xs.indices), u: u, v: v, letter: letter)
+        guard parts.count > 1 else { return whole }
+
+        var clean = image
+        for i in specks { clean.pixels[i] = paper }
+        var partOf = [Int32](repeating: -1, count: image.width * image.height)
+        for (p, part) in parts.enumerated() { for i in part { partOf[Int(ys[i]) * image.width + Int(xs[i])] = Int32(p) } }
+        var blocks = [TextBlock]()
+        for (p, part) in parts.enumerated() {
+            var x0 = Int.max, x1 = -1, y0 = Int.max, y1 = -1
+            for i in part {
+                x0 = min(x0, Int(xs[i])); x1 = max(x1, Int(xs[i])); y0 = min(y0, Int(ys[i])); y1 = max(y1, Int(ys[i]))
+            }
+            let margin = max(2, Int(letter.rounded()))
+            let box = PixelBox(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1)
+            let cx0 = max(0, x0 - margin), cy0 = max(0, y0 - margin)
+            let cx1 = min(image.width, x1 + 1 + margin), cy1 = min(image.height, y1 + 1 + margin)
+            // The block's picture holds its own ink only: other blocks' ink in its box is paper.
+            var crop = clean.cropped(x: cx0, y: cy0, width: cx1 - cx0, height: cy1 - cy0)
+            for y in cy0..<cy1 {
+                for x in cx0..<cx1 {
+                    let owner = partOf[y * image.width + x]
+                    if owner >= 0 && owner != Int32(p) { crop[x - cx0, y - cy0] = paper }
+                }
+            }
+            let lines = lineSegmenter.lines(in: crop).map { line in
+                SegmentedLine(box: PixelBox(x: line.box.x + cx0, y: line.box.y + cy0, width: line.box.width,
+                                            height: line.box.height), image: line.image)
+            }
+            blocks.append(TextBlock(box: box, lines: lines))
+        }
+        return blocks
+    }
+
+    /// The median height of the letter-sized blobs: those at least 40% of the 90th-percentile
+    /// height (dots, commas and specks left out). Nil without any.
+    static func letterHeight(_ heights: [Int]) -> Float? {
+        guard !heights.isEmpty else { return nil }
+        let sorted = heights.sorted()
+        let tall = sorted[min(sorted.count - 1, sorted.count * 9 / 10)]
+        let letters = sorted.filter { Float($0) >= 0.4 * Float(tall) }
+        return letters.isEmpty ? nil : Float(letters[letters.count / 2])
+    }
+
+    /// The points (indices into `u`, `v`) cut into parts in reading order.
+    func cut(_ points: [Int], u: [Int32], v: [Int32], letter: Float) -> [[Int]] {
+        if let gutters = columnGutters(points, u: u, v: v, letter: letter) {
+            return split(points, by: gutters.map { ($0.lowerBound + $0.upperBound) / 2 }, along: u)
+                .flatMap { cut($0, u: u, v: v, letter: letter) }
+        }
+        guard let (vMin, vMax) = Self.range(points, v) else { return [] }
+        let gaps = Self.gaps(points, v, from: vMin, to: vMax, minimum: Int((blockGap * letter).rounded(.up)))
+        guard !gaps.isEmpty else { return [points] }
+        // Strips that continue each other's columns are one part: a strip whose ink keeps out of
+        // a gutter of the tall strip beside it (the rest of a column where the next one ended
+        // higher up) is not cut from it; a title or a page number across the gutter is.
+        var groups = [[Int]]()
+        for (k, strip) in split(points, by: gaps.map { ($0.lowerBound + $0.upperBound) / 2 }, along: v).enumerated() {
+            if let last = groups.last, Float(gaps[k - 1].count) <= columnBreak * letter,
+               continuesColumns(last, strip, u: u, v: v, letter: letter) {
+                groups[groups.count - 1] += strip
+            } else {
+                groups.append(strip)
+            }
+        }
+        guard groups.count > 1 else { return [points] }
+        return groups.flatMap { cut($0, u: u, v: v, letter: letter) }
+    }
+
+    /// The vertical gaps at least ``gutterWidth`` letters wide through all of `points` that have
+    /// ink on both sides in their first line (a title centred over the middle one of three
+    /// columns leaves the gutters beside it open, but not with ink on both sides), when `points`
+    /// are at least ``minimumColumnLines`` lines tall; nil for none.
+    func columnGutters(_ points: [Int], u: [Int32], v: [Int32], letter: Float) -> [Range<Int>]? {
+        guard let (uMin, uMax) = Self.range(points, u), let (vMin, vMax) = Self.range(points, v),
+              Float(vMax - vMin + 1) >= minimumColumnLines * 2 * letter else { return nil }
+        let gaps = Self.gaps(points, u, from: uMin, to: uMax, minimum: Int((gutterWidth * letter).rounded(.up)))
+        let firstLine = points.filter { Float(Int(v[$0]) - vMin) < 2 * letter }
+        let open = gaps.filter { gap in
+            firstLine.contains { Int(u[$0]) < gap.lowerBound } && firstLine.contains { Int(u[$0]) >= gap.upperBound }
+        }
+        return open.isEmpty ? nil : open
+    }
+
+    /// Whether `below` goes on the columns of `above`: its ink keeps out of a gutter of theirs
+    /// (a letter from either edge of the gutter aside, where one line's ink starts a little
+    /// further out than another's).
+    func continuesColumns(_ above: [Int], _ below: [Int], u: [Int32], v: [Int32], letter: Float) -> Bool {
+        guard let gutters = columnGutters(above, u: u, v: v, letter: letter) else { return false }
+        return gutters.contains { gutter in
+            let inset = min(Int(letter.rounded()), gutter.count / 4)
+            let middle = (gutter.lowerBound + inset)..<(gutter.upperBound - inset)
+            return !below.contains { middle.contains(Int(u[$0])) }
+        }
+    }
+
+    static func range(_ points: [Int], _ c: [Int32]) -> (Int, Int)? {
+        guard let first = points.first else { return nil }
+        var lo = Int(c[first]), hi = lo
+        for i in points { lo = min(lo, Int(c[i])); hi = max(hi, Int(c[i])) }
+        return (lo, hi)
+    }
+
+    /// The runs of at least `minimum` empty coordinates strictly inside lo...hi.
+    static func gaps(_ points: [Int], _ c: [Int32], from lo: Int, to hi: Int, minimum: Int) -> [Range<Int>] {
+        var filled = [Bool](repeating: false, count: hi - lo + 1)
+        for i in points { filled[Int(c[i]) - lo] = true }
+        var out = [Range<Int>](), run = 0
+        for (k, isFilled) in filled.enumerated() {
+            if isFilled {
+                if run >= minimum { out.append((lo + k - run)..<(lo + k)) }
+                run = 0
+            } else {
+                run += 1
+            }
+        }
+        return out
+    }
+
+    /// The points split at the cut coordinates, in increasing order of the coordinate.
+    func split(_ points: [Int], by cuts: [Int], along c: [Int32]) -> [[Int]] {
+        var parts = [[Int]](repeating: [], count: cuts.count + 1)
+        for i in points {
+            let value = Int(c[i])
+            var k = 0
+            while k < cuts.count && value > cuts[k] { k += 1 }
+            parts[k].append(i)
+        }
+        return parts.filter { !$0.isEmpty }
+    }
+}
