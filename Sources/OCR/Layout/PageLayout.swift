@@ -22,8 +22,10 @@ public struct TextBlock: Sendable {
 public struct PageLayout {
     /// The narrowest vertical gap between columns, in letters.
     public var gutterWidth: Float = 1.5
-    /// The shallowest horizontal gap between blocks, in letters.
+    /// The shallowest horizontal gap between blocks, in letters, and in gaps between lines (the
+    /// page's median gap between rows of ink): the larger of the two counts.
     public var blockGap: Float = 1.2
+    public var lineGapRatio: Float = 1.6
     /// Columns are only looked for in parts of the page at least this many lines tall (a line is
     /// two letters), so that the gap between two words of a title does not make two columns.
     public var minimumColumnLines: Float = 3
@@ -59,7 +61,15 @@ public struct PageLayout {
             u[i] = Int32((Float(xs[i]) - Float(ys[i]) * slope).rounded())
             v[i] = Int32((Float(ys[i]) + Float(xs[i]) * slope).rounded())
         }
-        let parts = cut(Array(xs.indices), u: u, v: v, letter: letter)
+        // Blocks are set apart by more than the gap between the lines of a block: the most common
+        // gap of the page's rows (single- or double-spaced).
+        let all = Array(xs.indices)
+        var separation = blockGap * letter
+        if let (vMin, vMax) = Self.range(all, v) {
+            let gaps = Self.gaps(all, v, from: vMin, to: vMax, minimum: 1).map(\.count).sorted()
+            if !gaps.isEmpty { separation = max(separation, lineGapRatio * Float(gaps[gaps.count / 2])) }
+        }
+        let parts = cut(all, u: u, v: v, letter: letter, separation: separation)
         guard parts.count > 1 else { return whole }
 
         var clean = image
@@ -124,13 +134,13 @@ public struct PageLayout {
     }
 
     /// The points (indices into `u`, `v`) cut into parts in reading order.
-    func cut(_ points: [Int], u: [Int32], v: [Int32], letter: Float) -> [[Int]] {
+    func cut(_ points: [Int], u: [Int32], v: [Int32], letter: Float, separation: Float) -> [[Int]] {
         if let gutters = columnGutters(points, u: u, v: v, letter: letter) {
             return split(points, by: gutters.map { ($0.lowerBound + $0.upperBound) / 2 }, along: u)
-                .flatMap { cut($0, u: u, v: v, letter: letter) }
+                .flatMap { cut($0, u: u, v: v, letter: letter, separation: separation) }
         }
         guard let (vMin, vMax) = Self.range(points, v) else { return [] }
-        let gaps = Self.gaps(points, v, from: vMin, to: vMax, minimum: Int((blockGap * letter).rounded(.up)))
+        let gaps = Self.gaps(points, v, from: vMin, to: vMax, minimum: Int(separation.rounded(.up)))
         guard !gaps.isEmpty else { return [points] }
         // Strips that continue each other's columns are one part: a strip whose ink keeps out of
         // a gutter of the tall strip beside it (the rest of a column where the next one ended
@@ -145,7 +155,7 @@ public struct PageLayout {
             }
         }
         guard groups.count > 1 else { return [points] }
-        return groups.flatMap { cut($0, u: u, v: v, letter: letter) }
+        return groups.flatMap { cut($0, u: u, v: v, letter: letter, separation: separation) }
     }
 
     /// The vertical gaps at least ``gutterWidth`` letters wide through all of `points` that have

@@ -1,0 +1,81 @@
+import Foundation
+import Imaging
+import OCRTraining
+import Testing
+import TestSupport
+@testable import OCR
+
+/// Pages composed of rendered lines: the blocks come out in reading order, whatever the columns.
+@Suite struct PageLayoutTests {
+    static let words = ["license", "terms", "work", "copy", "source", "form", "notice", "grant", "patent", "rights"]
+
+    /// A page with `text` drawn at each (x, y): blank paper, dark text.
+    static func page(width: Int, height: Int, _ items: [(String, Int, Int)]) throws -> GrayImage {
+        // One renderer a page: FontRenderer is not thread-safe, and the tests run in parallel.
+        let renderer = try FontRenderer(path: TestModels.fontDirectory + "/DejaVuSerif.ttf", pixelSize: 20)
+        var page = GrayImage(width: width, height: height, value: 255)
+        for (text, x, y) in items {
+            let line = try renderer.render(text, margin: 0)
+            for row in 0..<line.height where y + row < height {
+                for column in 0..<line.width where x + column < width { page[x + column, y + row] = min(page[x + column, y + row], line[column, row]) }
+            }
+        }
+        return page
+    }
+
+    /// A column of `lines` lines of about `width` pixels from (x, y), 30 px apart; line k says
+    /// which column and line it is (`c2 l7 ...`).
+    static func column(_ name: String, lines: Int, x: Int, y: Int) -> [(String, Int, Int)] {
+        (0..<lines).map { k in ("\(name) l\(k) " + (0..<3).map { words[($0 + k) % words.count] }.joined(separator: " "), x, y + 30 * k) }
+    }
+
+    @Test func twoColumnsUnderASpanningTitleAboveAPageNumber() throws {
+        let items = [("A Title Across Both Columns", 300, 40)] + Self.column("c1", lines: 20, x: 40, y: 120)
+            + Self.column("c2", lines: 20, x: 520, y: 120) + [("7", 470, 760)]
+        let blocks = PageLayout().blocks(in: try Self.page(width: 960, height: 800, items))
+        // Title, left column, right column, page number.
+        #expect(blocks.count == 4, "\(blocks.map(\.box))")
+        guard blocks.count == 4 else { return }
+        #expect(blocks[0].box.y < 80 && blocks[3].box.y > 740)
+        #expect(blocks[1].box.x < 100 && blocks[1].box.x + blocks[1].box.width < 500 && blocks[1].lines.count == 20)
+        #expect(blocks[2].box.x > 500 && blocks[2].lines.count == 20)
+    }
+
+    /// Three columns under a title that sits within the middle one, the last column shorter: the
+    /// title still comes first, and the rest of the first two columns stay with them.
+    @Test func threeColumnsATitleOverTheMiddleOneAShortLastColumn() throws {
+        let items = [("Short Title", 380, 30)] + Self.column("c1", lines: 16, x: 30, y: 100)
+            + Self.column("c2", lines: 16, x: 340, y: 100) + Self.column("c3", lines: 6, x: 650, y: 100)
+        let blocks = PageLayout().blocks(in: try Self.page(width: 960, height: 620, items))
+        #expect(blocks.map { $0.lines.count } == [1, 16, 16, 6], "\(blocks.map(\.box))")
+        #expect(blocks.map { $0.box.x / 100 } == [3, 0, 3, 6], "\(blocks.map(\.box))")
+    }
+
+    /// One column, and a page of a single paragraph, are one block whose lines are what
+    /// LineSegmenter finds in the whole image.
+    @Test func aSingleColumnIsOneBlock() throws {
+        let page = try Self.page(width: 700, height: 500, Self.column("c1", lines: 12, x: 40, y: 40))
+        let blocks = PageLayout().blocks(in: page)
+        #expect(blocks.count == 1)
+        #expect(blocks.first?.lines.map(\.box) == LineSegmenter().lines(in: page).map(\.box))
+    }
+
+    /// A page turned by 2 degrees still splits into its two columns, each with all its lines.
+    @Test func aSkewedPageKeepsItsColumns() throws {
+        let items = Self.column("c1", lines: 18, x: 60, y: 80) + Self.column("c2", lines: 18, x: 560, y: 80)
+        let turned = try Self.page(width: 1000, height: 700, items).rotated(degrees: 2)
+        let blocks = PageLayout().blocks(in: turned)
+        #expect(blocks.map { $0.lines.count } == [18, 18], "\(blocks.map(\.box))")
+    }
+
+    /// The recognizer reads the columns in order and puts a blank line between blocks.
+    @Test func theRecognizerReadsColumnsInOrder() throws {
+        let items = Self.column("c1", lines: 8, x: 40, y: 40) + Self.column("c2", lines: 8, x: 520, y: 40)
+        let page = try Self.page(width: 960, height: 320, items)
+        let result = try Recognizer(modelPath: TestModels.shippedModelPath).recognize(page)
+        let firsts = result.lines.map { $0.text.split(separator: " ").first.map(String.init) ?? "" }
+        #expect(firsts == (0..<8).map { _ in "c1" } + (0..<8).map { _ in "c2" }, "\(result.text)")
+        #expect(result.lines.map(\.block) == Array(repeating: 0, count: 8) + Array(repeating: 1, count: 8))
+        #expect(result.text.components(separatedBy: "\n\n").count == 2, "\(result.text)")
+    }
+}
