@@ -61,14 +61,19 @@ public struct PageLayout {
             u[i] = Int32((Float(xs[i]) - Float(ys[i]) * slope).rounded())
             v[i] = Int32((Float(ys[i]) + Float(xs[i]) * slope).rounded())
         }
-        // Blocks are set apart by more than the gap between the lines of a block: the most common
-        // gap of the page's rows (single- or double-spaced).
+        // Blocks are set apart by more than the gap between the lines of a block: the median gap
+        // between rows of ink within upright slices of the page (single- or double-spaced; a
+        // slice holds about one column, whose lines' baselines the next column need not share).
         let all = Array(xs.indices)
         var separation = blockGap * letter
-        if let (vMin, vMax) = Self.range(all, v) {
-            let gaps = Self.gaps(all, v, from: vMin, to: vMax, minimum: 1).map(\.count).sorted()
-            if !gaps.isEmpty { separation = max(separation, lineGapRatio * Float(gaps[gaps.count / 2])) }
+        var lineGaps = [Int]()
+        for k in 0..<Self.skewSlices {
+            let lo = Int32(k * image.width / Self.skewSlices), hi = Int32((k + 1) * image.width / Self.skewSlices)
+            let slice = all.filter { xs[$0] >= lo && xs[$0] < hi }
+            guard let (vMin, vMax) = Self.range(slice, v) else { continue }
+            lineGaps += Self.gaps(slice, v, from: vMin, to: vMax, minimum: 1).map(\.count)
         }
+        if !lineGaps.isEmpty { separation = max(separation, lineGapRatio * Float(lineGaps.sorted()[lineGaps.count / 2])) }
         let parts = cut(all, u: u, v: v, letter: letter, separation: separation)
         guard parts.count > 1 else { return whole }
 
