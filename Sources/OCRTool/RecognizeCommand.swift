@@ -22,10 +22,11 @@ enum RecognizeCommand: Command {
         Option("--overlay", value: "<png>", help: "Draw the (single) input with each character's box and\nconfidence and each line's box into this PNG."),
     ]
     static let help = """
-        OVERVIEW: Recognize images and print their text in input order. An image holding several
-        lines of text is split into lines (one output line of text each); a single line is read
-        whole. A file that cannot be read is reported on stderr with the reason, the rest are still
-        recognized, and the exit status is 1.
+        OVERVIEW: Recognize images and print their text in input order. A page is split into its
+        columns and blocks, read in reading order (a blank line between blocks), and each block
+        into lines (one output line of text each); a single line is read whole. A file that cannot
+        be read is reported on stderr with the reason, the rest are still recognized, and the exit
+        status is 1.
 
         USAGE: ocr recognize [options] IMAGE|FOLDER...
                ocr recognize [options] --list FILE|-
