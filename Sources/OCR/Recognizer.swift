@@ -27,8 +27,8 @@ public final class Recognizer: @unchecked Sendable {
     public let spelling: WeightedSpelling?
     /// When set, only these characters may be read.
     public let allowedCharacters: Set<Character>?
-    /// Split multi-line images into lines (an image of one line is never split).
-    public let splitsLines: Bool
+    /// What an image is taken to be: a page (the default), one block of lines, or one line.
+    public let layout: LayoutMode
     /// Lines recognized together in one network pass (grouped by width).
     public let batchSize: Int
     /// At most this many columns (lines × the widest, at network height) in one network pass.
@@ -44,12 +44,12 @@ public final class Recognizer: @unchecked Sendable {
 
     /// A recognizer for `model`, with `spelling` (a spelling model and its weight) in beam search.
     public init(model: OCRModel, beamWidth: Int = Recognizer.defaultBeamWidth, allowedCharacters: Set<Character>? = nil,
-                splitsLines: Bool = true, batchSize: Int = 16, spelling: WeightedSpelling? = nil) {
+                layout: LayoutMode = .auto, batchSize: Int = 16, spelling: WeightedSpelling? = nil) {
         precondition(beamWidth >= 1 && batchSize >= 1, "beam width and batch size must be at least 1")
         self.model = model
         self.beamWidth = beamWidth
         self.allowedCharacters = allowedCharacters
-        self.splitsLines = splitsLines
+        self.layout = layout
         self.batchSize = batchSize
         self.spelling = spelling
         allowedClasses = allowedCharacters.map { Set($0.compactMap { model.charset.index(of: $0) }) }
@@ -60,7 +60,7 @@ public final class Recognizer: @unchecked Sendable {
     /// `X.safetensors`; the shipped model has one) when there is one, `spellingWeight` > 0 and
     /// `beamWidth` > 1.
     public convenience init(modelPath path: String? = nil, beamWidth: Int = Recognizer.defaultBeamWidth,
-                            allowedCharacters: Set<Character>? = nil, splitsLines: Bool = true,
+                            allowedCharacters: Set<Character>? = nil, layout: LayoutMode = .auto,
                             spellingWeight: Float = Recognizer.defaultSpellingWeight) throws(RecognitionError) {
         let modelPath: String
         do { modelPath = try ModelLocation.model(named: path) } catch { throw .model(error) }
@@ -72,7 +72,7 @@ public final class Recognizer: @unchecked Sendable {
         } catch {
             throw .wordList(error)
         }
-        self.init(model: model, beamWidth: beamWidth, allowedCharacters: allowedCharacters, splitsLines: splitsLines,
+        self.init(model: model, beamWidth: beamWidth, allowedCharacters: allowedCharacters, layout: layout,
                   spelling: spelling)
     }
 
@@ -114,10 +114,12 @@ public final class Recognizer: @unchecked Sendable {
         var lines = [(image: Int, line: SegmentedLine, block: Int)]()
         for (i, image) in images.enumerated() {
             let upright = model.preprocessing.upright(image)
-            let blocks = splitsLines ? PageLayout().blocks(in: upright)
-                : [TextBlock(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
-                             lines: [SegmentedLine(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
-                                                   image: upright)])]
+            let whole = PixelBox(x: 0, y: 0, width: image.width, height: image.height)
+            let blocks: [TextBlock] = switch layout {
+            case .auto: PageLayout().blocks(in: upright)
+            case .column: [TextBlock(box: whole, lines: LineSegmenter().lines(in: upright))]
+            case .line: [TextBlock(box: whole, lines: [SegmentedLine(box: whole, image: upright)])]
+            }
             let found = blocks.flatMap(\.lines)
             let blockOf = blocks.enumerated().flatMap { b, block in block.lines.map { _ in b } }
             // The work and memory a line costs, known before it is scaled.

@@ -18,7 +18,8 @@ enum RecognizeCommand: Command {
         Option("--beam", value: "<n>", help: "Prefix beam search width (default \(Recognizer.defaultBeamWidth); 1 is greedy decoding)."),
     ] + SpellingOptions.options + [
         Option("--allow", value: "<chars>", help: "Read only these characters (e.g. \"0123456789.-\")."),
-        Option("--single-line", help: "Never split an image into lines."),
+        Option("--layout", value: "<mode>", help: "What each image is: auto (default; a page: columns and blocks in\nreading order, a line read whole), column (one block of lines)\nor line (one line, read whole)."),
+        Option("--single-line", help: "The same as --layout line."),
         Option("--overlay", value: "<png>", help: "Draw the (single) input with each character's box and\nconfidence and each line's box into this PNG."),
     ]
     static let help = """
@@ -43,6 +44,11 @@ enum RecognizeCommand: Command {
         guard let format = OutputFormat(rawValue: formatName) else {
             throw UsageError("--format must be text, tsv or json, got '\(formatName)'")
         }
+        let layoutName = a.string("--layout") ?? (a.has("--single-line") ? "line" : "auto")
+        guard let layout = LayoutMode(rawValue: layoutName) else {
+            throw UsageError("--layout must be auto, column or line, got '\(layoutName)'")
+        }
+        if a.has("--single-line") && layout != .line { throw UsageError("--single-line and --layout \(layoutName) contradict each other") }
         let beam = try a.int("--beam", default: Recognizer.defaultBeamWidth, range: 1...1000)
         let jobs = try a.int("--jobs", default: Parallelism.threads, range: 1...256)
         let cores = Parallelism.threads
@@ -65,7 +71,7 @@ enum RecognizeCommand: Command {
         let model = try OCRModel.load(contentsOf: modelPath)
         let allowed = try a.string("--allow").map { try allowedCharacters($0, model: model) }
         let recognizer = Recognizer(model: model, beamWidth: beam, allowedCharacters: allowed,
-                                    splitsLines: !a.has("--single-line"), spelling: try spelling.load(beamWidth: beam))
+                                    layout: layout, spelling: try spelling.load(beamWidth: beam))
         var failures = 0
         var outputError: String?
         FileBatch(paths: inputs, recognizer: recognizer, jobs: jobs).run { done in

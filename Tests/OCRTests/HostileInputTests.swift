@@ -34,7 +34,7 @@ import Testing
 
     /// The lines of one image together are bounded too.
     @Test func tooMuchTextInOneImage() throws {
-        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: TestModels.shippedModelPath), splitsLines: false)
+        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: TestModels.shippedModelPath), layout: .line)
         // One line 19,000 columns wide passes; the bound on an image counts all its lines.
         let height = 32, width = Recognizer.maxLineColumns - 1000
         var image = GrayImage(width: width, height: height, value: 255)

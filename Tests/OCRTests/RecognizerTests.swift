@@ -64,7 +64,7 @@ import Testing
     /// The overlay shows the text read beside each line, marks unsure characters in red on the
     /// image and red on yellow in the text, and draws nothing outside a line's box.
     @Test func overlayShowsTheTextAndTheUnsureCharacters() throws {
-        let recognizer = Recognizer(model: try Self.model(), splitsLines: false)
+        let recognizer = Recognizer(model: try Self.model(), layout: .line)
         let image = GrayImage.stacked([BitmapFont.render("0123 45"), BitmapFont.render("6789 01")])
         var result = try recognizer.recognize(image)
         let half = image.height / 2

@@ -43,7 +43,7 @@ import Testing
     /// lines in one batch, and in another order: padding never reaches what the network computes
     /// for a line, and every line gets the paper it needs beside its ink.
     @Test func aLineReadsTheSameAloneAndInABatch() throws {
-        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: TestModels.shippedModelPath), splitsLines: false)
+        let recognizer = Recognizer(model: try OCRModel.load(contentsOf: TestModels.shippedModelPath), layout: .line)
         let renderer = try FontRenderer(path: TestModels.fontDirectory + "/DejaVuSerif.ttf", pixelSize: 24)
         let lines = try ["dry seasons.", "induc-", "The quick brown fox jumps over the lazy dog, 1,284.50;"].map { text in
             let image = try renderer.render(text)

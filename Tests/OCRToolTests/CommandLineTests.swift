@@ -277,4 +277,16 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: model + ".ckpt")) == before)
         #expect(try TrainingCheckpoint(contentsOf: model + ".ckpt").step == 10)
     }
+
+    @Test func layoutModesAreNamed() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let dir = try labeledFolder()
+        let bad = try ocr(["recognize", "--layout", "page", dir + "/line0.png"])
+        #expect(bad.status == 64 && bad.stderr.contains("--layout must be auto, column or line, got 'page'"), "\(bad.stderr)")
+        let both = try ocr(["recognize", "--single-line", "--layout", "column", dir + "/line0.png"])
+        #expect(both.status == 64 && both.stderr.contains("contradict"), "\(both.stderr)")
+        let line = try ocr(["recognize", "--layout", "line", dir + "/line0.png"])
+        let single = try ocr(["recognize", "--single-line", dir + "/line0.png"])
+        #expect(line.status == 0 && line.stdout == single.stdout)
+    }
 }

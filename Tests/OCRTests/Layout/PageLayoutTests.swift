@@ -77,5 +77,10 @@ import TestSupport
         #expect(firsts == (0..<8).map { _ in "c1" } + (0..<8).map { _ in "c2" }, "\(result.text)")
         #expect(result.lines.map(\.block) == Array(repeating: 0, count: 8) + Array(repeating: 1, count: 8))
         #expect(result.text.components(separatedBy: "\n\n").count == 2, "\(result.text)")
+        // As one block the lines run across both columns; as one line the page is read whole.
+        let model = try OCRModel.load(contentsOf: TestModels.shippedModelPath)
+        let column = try Recognizer(model: model, beamWidth: 1, layout: .column).recognize(page)
+        #expect(column.lines.count == 8 && column.lines.allSatisfy { $0.block == 0 }, "\(column.text)")
+        #expect(try Recognizer(model: model, beamWidth: 1, layout: .line).recognize(page).lines.count == 1)
     }
 }
