@@ -24,6 +24,8 @@ public struct RecognizedLine: Equatable, Sendable {
 /// What a recognizer read from one image: its lines, top to bottom.
 public struct RecognitionResult: Equatable, Sendable {
     public var lines: [RecognizedLine]
+    /// The page's skew in degrees as the layout measured it (0 for a line or a small image).
+    public var skewDegrees: Float = 0
     /// The lines' text joined by newlines, with a blank line between blocks.
     public var text: String {
         var out = ""

@@ -115,11 +115,17 @@ public final class Recognizer: @unchecked Sendable {
         for (i, image) in images.enumerated() {
             let upright = model.preprocessing.upright(image)
             let whole = PixelBox(x: 0, y: 0, width: image.width, height: image.height)
-            let blocks: [TextBlock] = switch layout {
-            case .auto: PageLayout().blocks(in: upright)
-            case .column: [TextBlock(box: whole, lines: LineSegmenter().lines(in: upright))]
-            case .line: [TextBlock(box: whole, lines: [SegmentedLine(box: whole, image: upright)])]
+            var skew: Float = 0
+            let blocks: [TextBlock]
+            switch layout {
+            case .auto:
+                let page = PageLayout().layout(of: upright)
+                blocks = page.blocks
+                skew = page.skewDegrees
+            case .column: blocks = [TextBlock(box: whole, lines: LineSegmenter().lines(in: upright))]
+            case .line: blocks = [TextBlock(box: whole, lines: [SegmentedLine(box: whole, image: upright)])]
             }
+            results[i] = .success(RecognitionResult(lines: [], skewDegrees: skew))
             let found = blocks.flatMap(\.lines)
             let blockOf = blocks.enumerated().flatMap { b, block in block.lines.map { _ in b } }
             // The work and memory a line costs, known before it is scaled.

@@ -42,9 +42,20 @@ public struct PageLayout {
     /// The blocks of `image` (dark text on light paper) in reading order; one block holding the
     /// whole image when it has no columns or separated blocks (its lines as ``LineSegmenter``
     /// finds them in the whole image).
-    public func blocks(in image: GrayImage) -> [TextBlock] {
-        let whole = [TextBlock(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
-                               lines: lineSegmenter.lines(in: image))]
+    public func blocks(in image: GrayImage) -> [TextBlock] { layout(of: image).blocks }
+
+    /// A page's blocks in reading order and the skew that was taken out to find them.
+    public struct Page: Sendable {
+        public var blocks: [TextBlock]
+        /// The page's skew in degrees (positive: the text runs downhill to the right), 0 when the
+        /// image was too small or too plain to measure.
+        public var skewDegrees: Float
+    }
+
+    /// ``blocks(in:)`` with the skew.
+    public func layout(of image: GrayImage) -> Page {
+        let whole = Page(blocks: [TextBlock(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
+                                            lines: lineSegmenter.lines(in: image))], skewDegrees: 0)
         guard image.width > 0, image.height >= 16 else { return whole }
         let (ink, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
         guard Int(paper) - Int(ink) >= 40 else { return whole }
@@ -75,7 +86,8 @@ public struct PageLayout {
         }
         if !lineGaps.isEmpty { separation = max(separation, lineGapRatio * Float(lineGaps.sorted()[lineGaps.count / 2])) }
         let parts = cut(all, u: u, v: v, letter: letter, separation: separation)
-        guard parts.count > 1 else { return whole }
+        let skewDegrees = atan(slope) * 180 / .pi
+        guard parts.count > 1 else { return Page(blocks: whole.blocks, skewDegrees: skewDegrees) }
 
         var clean = image
         for i in specks { clean.pixels[i] = paper }
@@ -105,7 +117,7 @@ public struct PageLayout {
             }
             blocks.append(TextBlock(box: box, lines: lines))
         }
-        return blocks
+        return Page(blocks: blocks, skewDegrees: skewDegrees)
     }
 
     /// The page's skew, up to ``maxSkewDegrees``: the median of the skews of ``skewSlices``

@@ -34,7 +34,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
                     }),
                 ])
             }
-            return Self.json(["path": .string(path), "text": .string(result.text),
+            return Self.json(["path": .string(path), "text": .string(result.text), "skew": .number(Double(result.skewDegrees)),
                               "confidence": .number(Double(result.confidence)), "lines": .array(lines)]) + "\n"
         case .text:
             return result.lines.isEmpty ? "" : result.text + "\n"

@@ -64,8 +64,10 @@ import TestSupport
     @Test func aSkewedPageKeepsItsColumns() throws {
         let items = Self.column("c1", lines: 18, x: 60, y: 80) + Self.column("c2", lines: 18, x: 560, y: 80)
         let turned = try Self.page(width: 1000, height: 700, items).rotated(degrees: 2)
-        let blocks = PageLayout().blocks(in: turned)
-        #expect(blocks.map { $0.lines.count } == [18, 18], "\(blocks.map(\.box))")
+        let page = PageLayout().layout(of: turned)
+        #expect(page.blocks.map { $0.lines.count } == [18, 18], "\(page.blocks.map(\.box))")
+        #expect(abs(abs(page.skewDegrees) - 2) < 0.3, "skew \(page.skewDegrees)")
+        #expect(PageLayout().layout(of: try Self.page(width: 1000, height: 700, items)).skewDegrees == 0)
     }
 
     /// The recognizer reads the columns in order and puts a blank line between blocks.
