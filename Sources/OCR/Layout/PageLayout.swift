@@ -12,7 +12,7 @@ public struct TextBlock: Sendable {
 /// the page's ink (specks left out, the page's skew taken out of the coordinates): a part of the
 /// page that is at least ``minimumColumnLines`` lines tall is cut at every vertical gap at least
 /// ``gutterWidth`` letters wide that runs through all of it (columns, read left to right); a part
-/// without such a gap is cut at every horizontal gap at least ``blockGap`` letters tall (a title
+/// without such a gap is cut at every horizontal gap wider than the gaps between its lines (a title
 /// above columns, paragraphs set apart, a page number, read top to bottom); a part with neither
 /// is a block, whose lines ``LineSegmenter`` finds. Cutting at columns first keeps a column whole
 /// where the gaps of two columns happen to line up; a title across the columns stops the vertical
@@ -23,7 +23,7 @@ public struct PageLayout {
     /// The narrowest vertical gap between columns, in letters.
     public var gutterWidth: Float = 1.5
     /// The shallowest horizontal gap between blocks, in letters, and in gaps between lines (the
-    /// page's median gap between rows of ink): the larger of the two counts.
+    /// median gap between rows of ink within upright slices of the page): the larger counts.
     public var blockGap: Float = 1.2
     public var lineGapRatio: Float = 1.6
     /// Columns are only looked for in parts of the page at least this many lines tall (a line is
@@ -47,15 +47,17 @@ public struct PageLayout {
     /// A page's blocks in reading order and the skew that was taken out to find them.
     public struct Page: Sendable {
         public var blocks: [TextBlock]
-        /// The page's skew in degrees (positive: the text runs downhill to the right), 0 when the
-        /// image was too small or too plain to measure.
+        /// The page's skew in degrees (positive: the text runs uphill to the right, as on a page
+        /// turned counter-clockwise), 0 when the image was too small or too plain to measure.
         public var skewDegrees: Float
     }
 
     /// ``blocks(in:)`` with the skew.
     public func layout(of image: GrayImage) -> Page {
-        let whole = Page(blocks: [TextBlock(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
-                                            lines: lineSegmenter.lines(in: image))], skewDegrees: 0)
+        var whole: Page {
+            Page(blocks: [TextBlock(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
+                                    lines: lineSegmenter.lines(in: image))], skewDegrees: 0)
+        }
         guard image.width > 0, image.height >= 16 else { return whole }
         let (ink, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
         guard Int(paper) - Int(ink) >= 40 else { return whole }

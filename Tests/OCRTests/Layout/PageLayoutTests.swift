@@ -66,7 +66,7 @@ import TestSupport
         let turned = try Self.page(width: 1000, height: 700, items).rotated(degrees: 2)
         let page = PageLayout().layout(of: turned)
         #expect(page.blocks.map { $0.lines.count } == [18, 18], "\(page.blocks.map(\.box))")
-        #expect(abs(abs(page.skewDegrees) - 2) < 0.3, "skew \(page.skewDegrees)")
+        #expect(abs(page.skewDegrees - 2) < 0.3, "skew \(page.skewDegrees)")
         #expect(PageLayout().layout(of: try Self.page(width: 1000, height: 700, items)).skewDegrees == 0)
     }
 
