@@ -30,15 +30,33 @@ public struct LineSegmenter: Sendable {
 
     public init() {}
 
+    /// An image's ink: the coordinates of its pixels darker than the Otsu threshold but those of
+    /// specks, the other blobs' heights, the specks' pixels, and the paper's level.
+    struct Ink {
+        var xs: [Int32], ys: [Int32], blobHeights: [Int], specks: [Int]
+        var paper: UInt8
+    }
+
+    /// The ink of `image`, or nil when it is too small (under 16 rows) or too plain (less than
+    /// 40 levels between its darkest and lightest pixels) to hold lines.
+    func ink(of image: GrayImage) -> Ink? {
+        guard image.width > 0, image.height >= 16 else { return nil }
+        let (darkest, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
+        guard Int(paper) - Int(darkest) >= 40 else { return nil }
+        let (xs, ys, blobHeights, specks) = Self.inkPixels(image, threshold: image.otsuThreshold(), speckPixels: speckPixels)
+        return Ink(xs: xs, ys: ys, blobHeights: blobHeights, specks: specks, paper: paper)
+    }
+
     /// The lines of `image` (dark text on light paper), top to bottom.
     public func lines(in image: GrayImage) -> [SegmentedLine] {
+        lines(in: image, ink: ink(of: image))
+    }
+
+    /// ``lines(in:)`` with the image's ink already found (nil: the image is one line).
+    func lines(in image: GrayImage, ink found: Ink?) -> [SegmentedLine] {
         let whole = [SegmentedLine(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height), image: image)]
-        guard image.width > 0, image.height >= 16 else { return whole }
-        let threshold = image.otsuThreshold()
-        let (ink, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
-        guard Int(paper) - Int(ink) >= 40 else { return whole }
-        // Ink pixel coordinates (every pixel darker than the threshold, but specks).
-        let (xs, ys, blobHeights, specks) = Self.inkPixels(image, threshold: threshold, speckPixels: speckPixels)
+        guard let found else { return whole }
+        let (xs, ys, blobHeights, specks, paper) = (found.xs, found.ys, found.blobHeights, found.specks, found.paper)
         // The page without its specks, for cutting the lines out of.
         var clean = image
         for i in specks { clean.pixels[i] = paper }

@@ -54,15 +54,14 @@ public struct PageLayout {
 
     /// ``blocks(in:)`` with the skew.
     public func layout(of image: GrayImage) -> Page {
+        let found = lineSegmenter.ink(of: image)
+        // The ink is found once, whether the page is cut or read as one block.
         var whole: Page {
             Page(blocks: [TextBlock(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
-                                    lines: lineSegmenter.lines(in: image))], skewDegrees: 0)
+                                    lines: lineSegmenter.lines(in: image, ink: found))], skewDegrees: 0)
         }
-        guard image.width > 0, image.height >= 16 else { return whole }
-        let (ink, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
-        guard Int(paper) - Int(ink) >= 40 else { return whole }
-        let (xs, ys, blobHeights, specks) = LineSegmenter.inkPixels(image, threshold: image.otsuThreshold(),
-                                                                    speckPixels: lineSegmenter.speckPixels)
+        guard let found else { return whole }
+        let (xs, ys, blobHeights, specks, paper) = (found.xs, found.ys, found.blobHeights, found.specks, found.paper)
         // An image less than a few lines tall is a line or two (perhaps with bits of its
         // neighbours): it is read whole, as before pages were laid out.
         guard !xs.isEmpty, let letter = Self.letterHeight(blobHeights),
