@@ -47,7 +47,7 @@ let package = Package(
                          swiftSettings: [.swiftLanguageMode(.v5)]),
         // What the tests share: a scratch folder, a bitmap font, approximate comparisons, the
         // shipped model's path. The test targets mirror the modules.
-        .target(name: "TestSupport", dependencies: ["Imaging", "OCR"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Imaging", "OCR", "OCRTraining"], path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Platform", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NeuralEngineTests", dependencies: ["NeuralEngine", "CKernels", "Platform", "TestSupport"]),

@@ -6,23 +6,27 @@ import Platform
 
 enum EvalCommand: Command {
     static let name = "eval"
-    static let abstract = "Measure a model's accuracy on labeled lines."
+    static let abstract = "Measure a model's accuracy on labeled lines or pages."
     static let options: [Option] = [
         Option("--model", value: "<model>", help: "The model (default: the shipped model, see 'ocr info')."),
         Option("--format", value: "<format>", help: "text (default) or json."),
         Option("--beam", value: "<n>", help: "Prefix beam search width (default \(Recognizer.defaultBeamWidth); 1 is greedy decoding)."),
     ] + SpellingOptions.options + [
+        Option("--pages", help: "DATA holds pages (found by itself when some ground truth has several lines)."),
         Option("--top", value: "<n>", help: "Confusions and worst lines to list (default 10)."),
         Option("--threads", value: "<n>", help: "Threads (default: the number of cores)."),
     ]
     static let help = """
         OVERVIEW: Recognize labeled lines and report CER, WER, line accuracy, the most frequent
-        confusions and the worst lines.
+        confusions and the worst lines; or recognize pages and report each page's CER in reading
+        order and its bag-of-words error (as ../shared/eval/page_cer.py measures them: whitespace
+        joined, typographic quotes, dashes and ligatures as ASCII).
 
-        USAGE: ocr eval [--model MODEL] [--format text|json] [--beam N] DATA...
+        USAGE: ocr eval [--model MODEL] [--format text|json] [--beam N] [--pages] DATA...
 
         ARGUMENTS:
-          DATA                    Folders of X.png + X.gt.txt, or TSV manifests (path<TAB>text).
+          DATA                    Folders of X.png + X.gt.txt, or TSV manifests (path<TAB>text);
+                                  pages: folders of X.png + X.gt.txt (the page's text).
 
         OPTIONS:
         \(options.helpText)
@@ -39,6 +43,10 @@ enum EvalCommand: Command {
         let spellingOptions = try SpellingOptions(a, modelPath: modelPath)
         let model = try OCRModel.load(contentsOf: modelPath)
         let spelling = try spellingOptions.load(beamWidth: beam)
+        if try a.has("--pages") || PageDataset.holdsPages(a.positionals) {
+            return try pages(a.positionals, model: model, beam: beam, spelling: spelling, json: format == "json",
+                             modelPath: modelPath, top: top)
+        }
         let samples = try LineDataset.load(a.positionals)
         guard !samples.isEmpty else {
             throw UsageError("no labeled lines found in \(a.positionals.joined(separator: ", ")) "
@@ -92,6 +100,51 @@ enum EvalCommand: Command {
                 for w in report.worst {
                     print(String(format: "  %.1f%%  ", w.cer * 100) + lines[w.index].source)
                     print("    expected: \(lines[w.index].text)\n    got:      \(predictions[w.index])")
+                }
+            }
+        }
+        return failures > 0 ? 1 : 0
+    }
+
+    /// `ocr eval` of page folders: the whole and each page, worst first.
+    static func pages(_ folders: [String], model: OCRModel, beam: Int, spelling: WeightedSpelling?, json: Bool,
+                      modelPath: String, top: Int) throws -> Int32 {
+        let samples = try PageDataset.load(folders)
+        guard !samples.isEmpty else {
+            throw UsageError("no pages found in \(folders.joined(separator: ", ")) (X.png, .jpg or .jpeg with X.gt.txt beside it)")
+        }
+        let recognizer = Recognizer(model: model, beamWidth: beam, layout: .auto, spelling: spelling)
+        let report = PageEvaluationReport(recognizer: recognizer, pages: samples)
+        for page in report.pages {
+            if let failure = page.failure { printError("ocr eval: \(escapingControls(page.source)): \(escapingControls(failure))") }
+        }
+        let failures = report.pages.filter { $0.failure != nil }.count
+        let rates = report.rates
+        let worst = report.pages.indices.filter { report.pages[$0].rates.cer > 0 }
+            .sorted { report.pages[$0].rates.cer > report.pages[$1].rates.cer }.prefix(top)
+        if json {
+            var object: [String: Any] = [
+                "model": modelPath, "pages": report.pages.count, "unreadable": failures,
+                "cer": rates.cer, "bag_of_words_error": rates.bagOfWordsError,
+                "characters": rates.referenceCharacters, "character_errors": rates.characterEdits,
+                "pages_per_second": report.pagesPerSecond,
+            ]
+            object["per_page"] = report.pages.map { page -> [String: Any] in
+                ["file": page.source, "cer": page.rates.cer, "bag_of_words_error": page.rates.bagOfWordsError,
+                 "characters": page.rates.referenceCharacters]
+            }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("pages \(report.pages.count)  characters \(rates.referenceCharacters)  "
+                  + String(format: "%.2f pages/s", report.pagesPerSecond))
+            print(String(format: "page CER %.2f%%  bag-of-words error %.2f%%", rates.cer * 100, rates.bagOfWordsError * 100))
+            if !worst.isEmpty {
+                print("\nworst pages:")
+                for k in worst {
+                    let page = report.pages[k]
+                    print(String(format: "  CER %.2f%%  bag-of-words %.2f%%  ", page.rates.cer * 100,
+                                 page.rates.bagOfWordsError * 100) + escapingControls(page.source))
                 }
             }
         }

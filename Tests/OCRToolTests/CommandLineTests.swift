@@ -289,4 +289,36 @@ import Testing
         let single = try ocr(["recognize", "--single-line", dir + "/line0.png"])
         #expect(line.status == 0 && line.stdout == single.stdout)
     }
+
+    /// `ocr eval` of a folder of pages measures each page's text in reading order and its words:
+    /// ground truth listing the columns the other way round costs in CER, not in bag-of-words.
+    @Test func evalMeasuresPages() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let left = TestPages.column("c1", lines: 8, x: 40, y: 40)
+        let others = ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "and", "runs"]
+        let right = (0..<8).map { k in ((0..<4).map { others[($0 + k) % others.count] }.joined(separator: " "), 520, 40 + 30 * k) }
+        let page = try TestPages.page(width: 960, height: 320, left + right)
+        let dir = (try temporaryPath("x") as NSString).deletingLastPathComponent
+        func text(_ items: [(String, Int, Int)]) -> String { items.map(\.0).joined(separator: "\n") }
+        try PNGEncoder.write(page, to: dir + "/ordered.png")
+        try (text(left) + "\n\n" + text(right) + "\n").write(toFile: dir + "/ordered.gt.txt", atomically: true, encoding: .utf8)
+        try PNGEncoder.write(page, to: dir + "/swapped.png")
+        try (text(right) + "\n\n" + text(left) + "\n").write(toFile: dir + "/swapped.gt.txt", atomically: true, encoding: .utf8)
+        let run = try ocr(["eval", "--format", "json", dir])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let pages = try #require(report["per_page"] as? [[String: Any]])
+        #expect(report["pages"] as? Int == 2 && pages.count == 2)
+        // The same figures as the metric computes on what `ocr recognize` prints.
+        let read = try ocr(["recognize", dir + "/ordered.png"]).stdout
+        var ordered = PageErrorRates(), swapped = PageErrorRates()
+        ordered.add(prediction: read, reference: text(left) + "\n" + text(right))
+        swapped.add(prediction: read, reference: text(right) + "\n" + text(left))
+        let cer = pages.map { $0["cer"] as? Double ?? -1 }, bag = pages.map { $0["bag_of_words_error"] as? Double ?? -1 }
+        #expect(abs(cer[0] - ordered.cer) < 1e-9 && abs(cer[1] - swapped.cer) < 1e-9, "\(cer)")
+        #expect(cer[0] < 0.1 && cer[1] > 0.4, "\(cer)")
+        #expect(abs(bag[0] - bag[1]) < 1e-9 && bag[0] < 0.25, "\(bag)")
+        let plain = try ocr(["eval", dir])
+        #expect(plain.stdout.contains("pages 2") && plain.stdout.contains("page CER"), "\(plain.stdout)")
+    }
 }

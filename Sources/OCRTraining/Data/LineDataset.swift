@@ -37,7 +37,7 @@ public enum LineDataset {
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.path < $1.path }
     }
 
-    static func folder(_ root: String) throws(FileError) -> [LineSample] {
+    static func folder(_ root: String, wholeText: Bool = false) throws(FileError) -> [LineSample] {
         guard let images = FolderSearch.files(under: root, endingWith: imageSuffixes) else {
             throw FileError(file: root, reason: "cannot list the folder")
         }
@@ -49,7 +49,8 @@ public enum LineDataset {
             let stem = String(relative.dropLast(suffix.count))
             let gt = root + "/" + stem + ".gt.txt"
             guard FileManager.default.fileExists(atPath: gt), seenStems.insert(stem).inserted else { continue }
-            samples.append(LineSample(imagePath: root + "/" + relative, text: try groundTruth(gt)))
+            samples.append(LineSample(imagePath: root + "/" + relative,
+                                      text: wholeText ? try pageGroundTruth(gt) : try groundTruth(gt)))
         }
         return samples.sorted { $0.imagePath < $1.imagePath }
     }
@@ -59,6 +60,11 @@ public enum LineDataset {
         let text = try readTextFile(path)
         let line = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
         return Charset.normalize(line.trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}")))
+    }
+
+    /// A ground-truth file's whole text (a page's), NFC-normalized, without a byte-order mark.
+    static func pageGroundTruth(_ path: String) throws(FileError) -> String {
+        Charset.normalize(try readTextFile(path).trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}")))
     }
 
     static func manifest(_ path: String) throws(FileError) -> [LineSample] {

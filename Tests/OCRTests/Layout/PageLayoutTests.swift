@@ -7,26 +7,12 @@ import TestSupport
 
 /// Pages composed of rendered lines: the blocks come out in reading order, whatever the columns.
 @Suite struct PageLayoutTests {
-    static let words = ["license", "terms", "work", "copy", "source", "form", "notice", "grant", "patent", "rights"]
-
-    /// A page with `text` drawn at each (x, y): blank paper, dark text.
     static func page(width: Int, height: Int, _ items: [(String, Int, Int)]) throws -> GrayImage {
-        // One renderer a page: FontRenderer is not thread-safe, and the tests run in parallel.
-        let renderer = try FontRenderer(path: TestModels.fontDirectory + "/DejaVuSerif.ttf", pixelSize: 20)
-        var page = GrayImage(width: width, height: height, value: 255)
-        for (text, x, y) in items {
-            let line = try renderer.render(text, margin: 0)
-            for row in 0..<line.height where y + row < height {
-                for column in 0..<line.width where x + column < width { page[x + column, y + row] = min(page[x + column, y + row], line[column, row]) }
-            }
-        }
-        return page
+        try TestPages.page(width: width, height: height, items)
     }
 
-    /// A column of `lines` lines of about `width` pixels from (x, y), 30 px apart; line k says
-    /// which column and line it is (`c2 l7 ...`).
     static func column(_ name: String, lines: Int, x: Int, y: Int) -> [(String, Int, Int)] {
-        (0..<lines).map { k in ("\(name) l\(k) " + (0..<3).map { words[($0 + k) % words.count] }.joined(separator: " "), x, y + 30 * k) }
+        TestPages.column(name, lines: lines, x: x, y: y)
     }
 
     @Test func twoColumnsUnderASpanningTitleAboveAPageNumber() throws {
