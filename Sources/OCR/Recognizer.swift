@@ -125,7 +125,8 @@ public final class Recognizer: @unchecked Sendable {
             case .column: blocks = [TextBlock(box: whole, lines: LineSegmenter().lines(in: upright))]
             case .line: blocks = [TextBlock(box: whole, lines: [SegmentedLine(box: whole, image: upright)])]
             }
-            results[i] = .success(RecognitionResult(lines: [], skewDegrees: skew))
+            results[i] = .success(RecognitionResult(lines: [], blocks: blocks.map { RecognizedBlock(box: $0.box) },
+                                                    skewDegrees: skew, width: image.width, height: image.height))
             let found = blocks.flatMap(\.lines)
             let blockOf = blocks.enumerated().flatMap { b, block in block.lines.map { _ in b } }
             // The work and memory a line costs, known before it is scaled.
@@ -219,11 +220,27 @@ public final class Recognizer: @unchecked Sendable {
         func column(_ step: Int, _ rule: FloatingPointRoundingRule) -> Int {
             min(max(Int(((Double(step) * perStep - Double(addedLeft)) * scale).rounded(rule)), 0), line.image.width)
         }
+        let image = line.image
+        // Ink: darker than halfway between the line's darkest and lightest pixels.
+        let threshold = (Int(image.pixels.min() ?? 0) + Int(image.pixels.max() ?? 255) + 1) / 2
         let mapped = characters.map { c -> RecognizedCharacter in
-            let from = min(column(c.steps.lowerBound, .down), line.image.width - 1)
-            let to = column(c.steps.upperBound + 1, .up)
+            let from = min(column(c.steps.lowerBound, .down), image.width - 1)
+            let to = max(column(c.steps.upperBound + 1, .up), from + 1)
+            // The rows of ink in the character's columns, taken back to the page's rows.
+            var top = Int.max, bottom = -1
+            if !c.character.isWhitespace {
+                for r in 0..<image.height {
+                    for i in from..<to where Int(image[i, r]) < threshold {
+                        top = min(top, r); bottom = r
+                        break
+                    }
+                }
+            }
+            let middle = (from + to) / 2
+            let box = bottom < 0 ? PixelBox(x: line.box.x + from, y: line.box.y, width: to - from, height: line.box.height)
+                : PixelBox(x: line.box.x + from, y: line.pageRow(top, atColumn: middle), width: to - from, height: bottom - top + 1)
             return RecognizedCharacter(character: c.character, confidence: c.confidence,
-                                       x: (line.box.x + from)..<(line.box.x + max(to, from + 1)))
+                                       x: (line.box.x + from)..<(line.box.x + to), box: box)
         }
         return RecognizedLine(text: String(mapped.map(\.character)), confidence: mapped.map(\.confidence).min() ?? 1,
                               characters: mapped, box: line.box)

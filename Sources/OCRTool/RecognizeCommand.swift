@@ -10,7 +10,7 @@ enum RecognizeCommand: Command {
     static let abstract = "Read text from images (single lines, paragraphs, many files at once)."
     static let options: [Option] = [
         Option("--model", value: "<model>", help: "The model (default: the shipped model, see 'ocr info')."),
-        Option("--format", value: "<format>", help: "text: the text of each line found (default);\ntsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\\nescaped (lines of one image joined by \\n); an image that\ncannot be read: path<TAB><TAB><TAB>reason;\njson: JSON Lines, one JSON object per image and line of output,\nwith each line's box and each character's confidence and\nx-range; an image that cannot be read: {\"error\":..., \"path\":...}."),
+        Option("--format", value: "<format>", help: "text: the text of each line found, in reading order, a blank\nline between blocks (default);\ntsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\\nescaped (lines of one image joined by \\n); an image that\ncannot be read: path<TAB><TAB><TAB>reason;\njson: JSON Lines, one JSON object per image and line of output:\nthe page (size, skew) -> blocks -> lines -> words -> characters,\neach with its box and confidence; an image that cannot be read:\n{\"error\":..., \"path\":...}."),
         Option("--list", value: "<file>", help: "Read image paths from a file, one per line ('-': standard input)."),
         Option("--jobs", value: "<n>", help: "Images recognized in parallel (default: the number of cores)."),
         Option("--threads", value: "<n>", help: "Kernel threads per job (default 1; all cores for a single image)."),
@@ -20,7 +20,7 @@ enum RecognizeCommand: Command {
         Option("--allow", value: "<chars>", help: "Read only these characters (e.g. \"0123456789.-\")."),
         Option("--layout", value: "<mode>", help: "What each image is: auto (default; a page: columns and blocks in\nreading order, a line read whole), column (one block of lines)\nor line (one line, read whole)."),
         Option("--single-line", help: "The same as --layout line."),
-        Option("--overlay", value: "<png>", help: "Draw the (single) input with each character's box and\nconfidence and each line's box into this PNG."),
+        Option("--overlay", value: "<png>", help: "Draw the (single) input with each character's box and\nconfidence, each line's box and each block's, numbered in\nreading order, into this PNG."),
     ]
     static let help = """
         OVERVIEW: Recognize images and print their text in input order. A page is split into its

@@ -91,4 +91,23 @@ import Testing
         // No red in the second line's box: the first line's marks stop at its own box.
         #expect(!((half + 1)..<image.height).contains { y in (0..<image.width).contains { pixel($0, y) == (220, 30, 30) } })
     }
+
+    /// On a page of several blocks the overlay outlines each block in green and labels it with
+    /// its place in reading order; a single block gets no outline.
+    @Test func overlayNumbersTheBlocks() throws {
+        let image = GrayImage(width: 200, height: 100, value: 255)
+        var result = RecognitionResult(lines: [], blocks: [RecognizedBlock(box: PixelBox(x: 20, y: 20, width: 60, height: 60)),
+                                                          RecognizedBlock(box: PixelBox(x: 120, y: 20, width: 60, height: 60))])
+        func pixel(_ picture: RGBImage, _ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) {
+            let i = (y * picture.width + x) * 3
+            return (picture.pixels[i], picture.pixels[i + 1], picture.pixels[i + 2])
+        }
+        let picture = Overlay.draw(result, on: image)
+        // Each block's outline, 3 px out, and its label: white digits on green.
+        #expect(pixel(picture, 50, 79 + 3) == (20, 150, 40) && pixel(picture, 150, 79 + 3) == (20, 150, 40))
+        let label = (17..<(17 + 10)).flatMap { x in (17..<(17 + 15)).map { pixel(picture, x, $0) } }
+        #expect(label.contains { $0 == (255, 255, 255) } && label.contains { $0 == (20, 150, 40) })
+        result.blocks.removeLast()
+        #expect(pixel(Overlay.draw(result, on: image), 50, 82) != (20, 150, 40))
+    }
 }

@@ -188,12 +188,17 @@ import Testing
         }
         #expect(objects.count == paths.count)
         #expect((objects[17]["error"] as? String)?.hasPrefix("not an image") == true && objects[0]["text"] is String)
-        let lines = try #require(objects[0]["lines"] as? [[String: Any]])
+        let lines = try #require((objects[0]["blocks"] as? [[String: Any]])?.first?["lines"] as? [[String: Any]])
         let box = try #require(lines.first?["box"] as? [String: Int])
         #expect(box["width"] == BitmapFont.render(BitmapFont.lines[0] + "0").width)
-        for c in (lines.first?["characters"] as? [[String: Any]]) ?? [] {
-            let x = try #require(c["x"] as? [Int])
-            #expect(x[0] >= 0 && x[0] < x[1] && x[1] <= box["width"]!)
+        let words = try #require(lines.first?["words"] as? [[String: Any]])
+        #expect(!words.isEmpty)
+        for word in words {
+            for c in try #require(word["characters"] as? [[String: Any]]) {
+                let b = try #require(c["box"] as? [String: Int])
+                #expect(b["x"]! >= 0 && b["width"]! > 0 && b["x"]! + b["width"]! <= box["width"]!)
+                #expect(b["y"]! >= 0 && b["height"]! > 0 && b["y"]! + b["height"]! <= box["height"]!)
+            }
         }
 
         // A folder is searched for images; text output has a line per image line.

@@ -8,6 +8,27 @@ public struct SegmentedLine: Sendable {
     /// The line's pixels, dark on light, with the page's skew taken out. Column i of `image` is
     /// column `box.x + i` of the page.
     public var image: GrayImage
+    /// Row r of `image` at its column i is row `rowOrigin + r - round(i · slope)` of the page
+    /// (to within a pixel): the line was sampled along the page's skew.
+    public var rowOrigin: Int
+    public var slope: Float
+
+    /// A line whose rows are the page's from `box.y` down (nothing straightened).
+    public init(box: PixelBox, image: GrayImage) {
+        self.init(box: box, image: image, rowOrigin: box.y, slope: 0)
+    }
+
+    public init(box: PixelBox, image: GrayImage, rowOrigin: Int, slope: Float) {
+        self.box = box
+        self.image = image
+        self.rowOrigin = rowOrigin
+        self.slope = slope
+    }
+
+    /// The page row of row `r` of ``image`` at its column `i`.
+    public func pageRow(_ r: Int, atColumn i: Int) -> Int {
+        rowOrigin + r - Int((Float(i) * slope).rounded())
+    }
 }
 
 /// Splits an image of clean printed text (a paragraph, a page) into lines: binarize (Otsu), drop
@@ -99,7 +120,9 @@ public struct LineSegmenter: Sendable {
                 }
             }
             let y0 = max(0, b.minY - margin), y1 = min(image.height, b.maxY + 1 + margin)
-            out.append(SegmentedLine(box: PixelBox(x: x0, y: y0, width: x1 - x0, height: y1 - y0), image: line))
+            // Row r of the line at its column i came from page row r0 + r - offset(x0 + i).
+            out.append(SegmentedLine(box: PixelBox(x: x0, y: y0, width: x1 - x0, height: y1 - y0), image: line,
+                                     rowOrigin: r0 - Self.row(Int32(x0), 0, q, shift), slope: slope))
         }
         return out.isEmpty ? whole : out
     }

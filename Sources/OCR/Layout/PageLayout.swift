@@ -114,7 +114,8 @@ public struct PageLayout {
             }
             let lines = lineSegmenter.lines(in: crop).map { line in
                 SegmentedLine(box: PixelBox(x: line.box.x + cx0, y: line.box.y + cy0, width: line.box.width,
-                                            height: line.box.height), image: line.image)
+                                            height: line.box.height), image: line.image,
+                              rowOrigin: line.rowOrigin + cy0, slope: line.slope)
             }
             blocks.append(TextBlock(box: box, lines: lines))
         }

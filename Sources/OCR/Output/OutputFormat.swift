@@ -2,7 +2,8 @@ import Foundation
 
 /// What `ocr recognize` writes for each input: its text (lines, nothing for a failure), one TSV
 /// row (path, text, confidence, each field escaped by ``escapingTSV(_:)``; a failure has empty
-/// text and confidence and the reason in a fourth column), or one JSON object per line of output.
+/// text and confidence and the reason in a fourth column), or one JSON object per line of output
+/// (the page, its blocks, their lines, words and characters, each with its box and confidence).
 public enum OutputFormat: String, CaseIterable, Sendable {
     case text, tsv, json
 
@@ -23,23 +24,45 @@ public enum OutputFormat: String, CaseIterable, Sendable {
             return "\(escapingTSV(path))\t\(escapingTSV(result.text))\t"
                 + String(format: "%.4f", result.confidence) + "\n"
         case .json:
-            let lines: [JSONValue] = result.lines.map { line in
-                .object([
-                    "text": .string(line.text), "confidence": .number(Double(line.confidence)), "block": .number(Double(line.block)),
-                    "box": .object(["x": .number(Double(line.box.x)), "y": .number(Double(line.box.y)),
-                                    "width": .number(Double(line.box.width)), "height": .number(Double(line.box.height))]),
-                    "characters": .array(line.characters.map { c in
-                        .object(["char": .string(String(c.character)), "confidence": .number(Double(c.confidence)),
-                                 "x": .array([.number(Double(c.x.lowerBound)), .number(Double(c.x.upperBound))])])
-                    }),
-                ])
-            }
-            return Self.json(["path": .string(path), "text": .string(result.text), "skew": .number(Double(result.skewDegrees)),
-                              "confidence": .number(Double(result.confidence)), "lines": .array(lines)]) + "\n"
+            return Self.json(Self.page(result, path: path)) + "\n"
         case .text:
             return result.lines.isEmpty ? "" : result.text + "\n"
         }
     }
 
     private static func json(_ object: [String: JSONValue]) -> String { JSONValue.object(object).serialized }
+
+    /// A result as JSON: the page (path, size, skew, text, confidence) → blocks (box) → lines
+    /// (text, confidence, box) → words (text, confidence, box) → characters (char, confidence,
+    /// box). A box is `{x, y, width, height}` in pixels of the image; confidences are 0-1.
+    static func page(_ result: RecognitionResult, path: String) -> [String: JSONValue] {
+        func box(_ b: PixelBox) -> JSONValue {
+            .object(["x": .number(Double(b.x)), "y": .number(Double(b.y)), "width": .number(Double(b.width)),
+                     "height": .number(Double(b.height))])
+        }
+        func line(_ line: RecognizedLine) -> JSONValue {
+            .object([
+                "text": .string(line.text), "confidence": .number(Double(line.confidence)), "box": box(line.box),
+                "words": .array(line.words.map { word in
+                    .object([
+                        "text": .string(word.text), "confidence": .number(Double(word.confidence)), "box": box(word.box),
+                        "characters": .array(word.characters.map { c in
+                            .object(["char": .string(String(c.character)), "confidence": .number(Double(c.confidence)),
+                                     "box": box(c.box)])
+                        }),
+                    ])
+                }),
+            ])
+        }
+        // A result put together without blocks still lists its lines, in blocks of their indices.
+        let blockCount = max(result.blocks.count, (result.lines.map(\.block).max() ?? -1) + 1)
+        let blocks: [JSONValue] = (0..<blockCount).map { b in
+            var object: [String: JSONValue] = ["lines": .array(result.lines.filter { $0.block == b }.map(line))]
+            if b < result.blocks.count { object["box"] = box(result.blocks[b].box) }
+            return .object(object)
+        }
+        return ["path": .string(path), "width": .number(Double(result.width)), "height": .number(Double(result.height)),
+                "skew": .number(Double(result.skewDegrees)), "text": .string(result.text),
+                "confidence": .number(Double(result.confidence)), "blocks": .array(blocks)]
+    }
 }

@@ -4,7 +4,9 @@ import Imaging
 /// inside it, the x-range of every character tinted in turn, unsure ones (confidence below
 /// ``unsure``) outlined in red; to the right, the text read from each line at the line's height,
 /// its unsure characters red on yellow. Nothing is drawn outside a line's box on the image, so a
-/// line's marks never cover the next line.
+/// line's marks never cover the next line, except on a page of several blocks: each block's box
+/// in green, a few pixels outside its ink, with its place in reading order (1, 2, ...) in a green
+/// label at its top left corner.
 public enum Overlay {
     /// Characters read with less confidence than this stand out.
     public static let unsure: Float = 0.5
@@ -54,6 +56,17 @@ public enum Overlay {
                     canvas.fill(x, textTop, x + BitmapFont8x14.width - 1, textTop + BitmapFont8x14.height - 1, (255, 235, 90))
                 }
                 canvas.text(String(c.character), x: x, y: textTop, c.confidence < unsure ? red : (0, 0, 0))
+            }
+        }
+        if result.blocks.count > 1 {
+            let green: Canvas.Color = (20, 150, 40), pad = 3
+            for (k, block) in result.blocks.enumerated() {
+                let b = block.box
+                canvas.rectangle(b.x - pad, b.y - pad, b.x + b.width - 1 + pad, b.y + b.height - 1 + pad, green)
+                let label = String(k + 1)
+                let x0 = max(0, b.x - pad), y0 = max(0, b.y - pad)
+                canvas.fill(x0, y0, x0 + Canvas.textWidth(label) + 1, y0 + BitmapFont8x14.height, green)
+                canvas.text(label, x: x0 + 1, y: y0 + 1, (255, 255, 255))
             }
         }
         return canvas.image

@@ -71,4 +71,37 @@ import TestSupport
         #expect(column.lines.count == 8 && column.lines.allSatisfy { $0.block == 0 }, "\(column.text)")
         #expect(try Recognizer(model: model, beamWidth: 1, layout: .line).recognize(page).lines.count == 1)
     }
+
+    /// Each word's box, from its characters', lies on the word's ink: on a page of two columns
+    /// of words drawn one by one, every word read right has a box overlapping its ink by IoU ≥ 0.6.
+    @Test func wordBoxesLieOnTheirInk() throws {
+        var items = [(String, Int, Int)]()
+        for column in 0..<2 {
+            for line in 0..<8 {
+                var x = 40 + 480 * column
+                for k in 0..<3 {
+                    let word = TestPages.words[(line + k + 3 * column) % TestPages.words.count]
+                    items.append((word, x, 40 + 30 * line))
+                    x += 22 + 11 * word.count
+                }
+            }
+        }
+        let (page, ink) = try TestPages.pageAndInk(width: 960, height: 320, items)
+        let result = try Recognizer(modelPath: TestModels.shippedModelPath).recognize(page)
+        let words = result.lines.flatMap(\.words)
+        var matched = 0
+        for (item, truth) in zip(items, ink) {
+            guard let word = words.first(where: { $0.text == item.0 && Self.iou($0.box, truth) > 0 }) else { continue }
+            matched += 1
+            #expect(Self.iou(word.box, truth) >= 0.6, "\(item.0): \(word.box) against its ink \(truth)")
+        }
+        #expect(matched >= items.count * 9 / 10, "\(matched) of \(items.count) words found: \(result.text)")
+    }
+
+    static func iou(_ a: PixelBox, _ b: PixelBox) -> Double {
+        let w = min(a.x + a.width, b.x + b.width) - max(a.x, b.x), h = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
+        guard w > 0, h > 0 else { return 0 }
+        let inter = Double(w * h)
+        return inter / (Double(a.width * a.height + b.width * b.height) - inter)
+    }
 }
