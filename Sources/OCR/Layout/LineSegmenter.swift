@@ -54,8 +54,22 @@ public struct LineSegmenter: Sendable {
     /// An image's ink: the coordinates of its pixels darker than the Otsu threshold but those of
     /// specks, the other blobs' heights, the specks' pixels, and the paper's level.
     struct Ink {
-        var xs: [Int32], ys: [Int32], blobHeights: [Int], specks: [Int]
+        /// The ink pixels but specks', row by row, and the blob each belongs to.
+        var xs: [Int32], ys: [Int32], blobOfPixel: [Int32]
+        var blobs: [Blob]
+        /// The pixels (indices into the image) that are not ink after all: specks, and whatever
+        /// the page layout took out (rules, photos, borders).
+        var specks: [Int]
         var paper: UInt8
+        var blobHeights: [Int] { blobs.map(\.height) }
+    }
+
+    /// A connected blob of ink (8-connected): its pixel count and bounding box (inclusive).
+    struct Blob {
+        var pixels: Int
+        var minX: Int, maxX: Int, minY: Int, maxY: Int
+        var width: Int { maxX - minX + 1 }
+        var height: Int { maxY - minY + 1 }
     }
 
     /// The ink of `image`, or nil when it is too small (under 16 rows) or too plain (less than
@@ -64,8 +78,9 @@ public struct LineSegmenter: Sendable {
         guard image.width > 0, image.height >= 16 else { return nil }
         let (darkest, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
         guard Int(paper) - Int(darkest) >= 40 else { return nil }
-        let (xs, ys, blobHeights, specks) = Self.inkPixels(image, threshold: image.otsuThreshold(), speckPixels: speckPixels)
-        return Ink(xs: xs, ys: ys, blobHeights: blobHeights, specks: specks, paper: paper)
+        let (xs, ys, blobs, blobOfPixel, specks) = Self.inkPixels(image, threshold: image.otsuThreshold(),
+                                                                  speckPixels: speckPixels)
+        return Ink(xs: xs, ys: ys, blobOfPixel: blobOfPixel, blobs: blobs, specks: specks, paper: paper)
     }
 
     /// The lines of `image` (dark text on light paper), top to bottom.
@@ -178,7 +193,7 @@ public struct LineSegmenter: Sendable {
     /// most `speckPixels` pixels (scanner dust, which would join the lines through the gaps), the
     /// other blobs' heights, and the specks' pixels (y · width + x).
     static func inkPixels(_ image: GrayImage, threshold: UInt8, speckPixels: Int)
-        -> (xs: [Int32], ys: [Int32], blobHeights: [Int], specks: [Int]) {
+        -> (xs: [Int32], ys: [Int32], blobs: [Blob], blobOfPixel: [Int32], specks: [Int]) {
         let w = image.width, h = image.height
         // Union-find over ink pixels (-1: paper), each pointing at an earlier pixel of its blob;
         // a blob's root is its first pixel.
@@ -201,8 +216,8 @@ public struct LineSegmenter: Sendable {
             }
         }
         // Blob numbers, in the order of their roots (which come first in the scan), replace the
-        // links: pixel i then holds -2 - its blob's number. Each blob's size and first and last row.
-        var size = [Int](), top = [Int](), bottom = [Int]()
+        // links: pixel i then holds -2 - its blob's number. Each blob's size and box.
+        var all = [Blob]()
         for y in 0..<h {
             for x in 0..<w where parent[y * w + x] != -1 {
                 let i = y * w + x
@@ -210,29 +225,37 @@ public struct LineSegmenter: Sendable {
                 while parent[r] >= 0 && Int(parent[r]) != r { r = Int(parent[r]) }
                 let b: Int
                 if parent[r] >= 0 {  // an unnumbered root: this pixel
-                    b = size.count
-                    size.append(0); top.append(y); bottom.append(y)
+                    b = all.count
+                    all.append(Blob(pixels: 0, minX: x, maxX: x, minY: y, maxY: y))
                 } else {
                     b = Int(-2 - parent[r])
                 }
                 parent[i] = Int32(-2 - b)
-                size[b] += 1
-                bottom[b] = y
+                all[b].pixels += 1
+                all[b].minX = min(all[b].minX, x); all[b].maxX = max(all[b].maxX, x)
+                all[b].maxY = y
             }
         }
-        var xs = [Int32](), ys = [Int32](), specks = [Int]()
+        // The blobs but specks, renumbered; each ink pixel's blob.
+        var number = [Int32](repeating: -1, count: all.count), blobs = [Blob]()
+        for (b, blob) in all.enumerated() where blob.pixels > speckPixels {
+            number[b] = Int32(blobs.count)
+            blobs.append(blob)
+        }
+        var xs = [Int32](), ys = [Int32](), blobOfPixel = [Int32](), specks = [Int]()
         for y in 0..<h {
             for x in 0..<w where parent[y * w + x] != -1 {
-                if size[Int(-2 - parent[y * w + x])] > speckPixels {
+                let b = number[Int(-2 - parent[y * w + x])]
+                if b >= 0 {
                     xs.append(Int32(x))
                     ys.append(Int32(y))
+                    blobOfPixel.append(b)
                 } else {
                     specks.append(y * w + x)
                 }
             }
         }
-        let heights = size.indices.filter { size[$0] > speckPixels }.map { bottom[$0] - top[$0] + 1 }
-        return (xs, ys, heights, specks)
+        return (xs, ys, blobs, blobOfPixel, specks)
     }
 
     /// Bands that hold lines touching each other cut apart, each at its thinnest row (the fewest

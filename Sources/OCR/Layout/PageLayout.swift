@@ -36,6 +36,7 @@ public struct PageLayout {
     /// The largest skew of a page that is taken out, in degrees either way.
     public var maxSkewDegrees: Float = 5
     public var lineSegmenter = LineSegmenter()
+    public var nonText = NonTextInk()
 
     public init() {}
 
@@ -50,22 +51,49 @@ public struct PageLayout {
         /// The page's skew in degrees (positive: the text runs uphill to the right, as on a page
         /// turned counter-clockwise), 0 when the image was too small or too plain to measure.
         public var skewDegrees: Float
+        /// The boxes of the photos (and other pictures) that were left out, in no order.
+        public var photos: [PixelBox] = []
     }
 
-    /// ``blocks(in:)`` with the skew.
-    public func layout(of image: GrayImage) -> Page {
-        let found = lineSegmenter.ink(of: image)
+    /// ``blocks(in:)`` with the skew and the photos.
+    public func layout(of original: GrayImage) -> Page {
+        var image = original
+        var found = lineSegmenter.ink(of: image)
         // The ink is found once, whether the page is cut or read as one block.
         var whole: Page {
             Page(blocks: [TextBlock(box: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
                                     lines: lineSegmenter.lines(in: image, ink: found))], skewDegrees: 0)
         }
-        guard let found else { return whole }
-        let (xs, ys, blobHeights, specks, paper) = (found.xs, found.ys, found.blobHeights, found.specks, found.paper)
         // An image less than a few lines tall is a line or two (perhaps with bits of its
         // neighbours): it is read whole, as before pages were laid out.
-        guard !xs.isEmpty, let letter = Self.letterHeight(blobHeights),
+        guard let raw = found, !raw.xs.isEmpty, var letter = Self.letterHeight(raw.blobHeights),
               Float(image.height) >= minimumColumnLines * 2 * letter else { return whole }
+        // A page lit unevenly is evened out first, so that one threshold holds across it.
+        if let even = image.evenlyLit(tile: max(16, Int(2 * letter))) {
+            image = even
+            found = lineSegmenter.ink(of: image)
+        }
+        guard let lit = found, !lit.xs.isEmpty else { return whole }
+        // What is not text goes: photos, rules, borders.
+        let (ink, framed) = nonText.removing(from: lit, of: image, letter: Self.letterHeight(lit.blobHeights) ?? letter)
+        let photos = framed.map { box in
+            let x0 = max(0, box.x), y0 = max(0, box.y)
+            return PixelBox(x: x0, y: y0, width: min(image.width, box.x + box.width) - x0,
+                            height: min(image.height, box.y + box.height) - y0)
+        }
+        found = ink
+        // A photo's box is paper from here on: its grays, lighter than the page's ink, would be
+        // ink to a block's own threshold.
+        for photo in photos {
+            for y in photo.y..<(photo.y + photo.height) {
+                for x in photo.x..<(photo.x + photo.width) { image.pixels[y * image.width + x] = ink.paper }
+            }
+        }
+        guard !ink.xs.isEmpty, let inkLetter = Self.letterHeight(ink.blobHeights) else {
+            return Page(blocks: [], skewDegrees: 0, photos: photos)
+        }
+        letter = inkLetter
+        let (xs, ys, specks, paper) = (ink.xs, ink.ys, ink.specks, ink.paper)
         // The skew out of the coordinates: rows follow the text lines, columns stand square to them.
         let slope = pageSlope(xs: xs, ys: ys, width: image.width, height: image.height)
         var u = [Int32](repeating: 0, count: xs.count), v = [Int32](repeating: 0, count: xs.count)
@@ -86,9 +114,25 @@ public struct PageLayout {
             lineGaps += Self.gaps(slice, v, from: vMin, to: vMax, minimum: 1).map(\.count)
         }
         if !lineGaps.isEmpty { separation = max(separation, lineGapRatio * Float(lineGaps.sorted()[lineGaps.count / 2])) }
-        let parts = cut(all, u: u, v: v, letter: letter, separation: separation)
+        // A photo takes its place in the layout, though its ink is gone: points around its box
+        // (a fraction of a letter apart, so they leave no gap) stand for it while the page is
+        // cut, so that the column it sits in stays a column; a part of the page holding nothing
+        // else is dropped.
+        let step = max(1, Int(letter / 4))
+        for photo in photos {
+            let (x0, y0, x1, y1) = (photo.x, photo.y, photo.x + photo.width - 1, photo.y + photo.height - 1)
+            var outline = [(Int, Int)]()
+            for x in stride(from: x0, through: x1, by: step) { outline += [(x, y0), (x, y1)] }
+            for y in stride(from: y0, through: y1, by: step) { outline += [(x0, y), (x1, y)] }
+            for (x, y) in outline {
+                u.append(Int32((Float(x) - Float(y) * slope).rounded()))
+                v.append(Int32((Float(y) + Float(x) * slope).rounded()))
+            }
+        }
+        let parts = cut(all + Array(xs.count..<u.count), u: u, v: v, letter: letter, separation: separation)
+            .map { $0.filter { $0 < xs.count } }.filter { !$0.isEmpty }
         let skewDegrees = atan(slope) * 180 / .pi
-        guard parts.count > 1 else { return Page(blocks: whole.blocks, skewDegrees: skewDegrees) }
+        guard parts.count > 1 else { return Page(blocks: whole.blocks, skewDegrees: skewDegrees, photos: photos) }
 
         var clean = image
         for i in specks { clean.pixels[i] = paper }
@@ -119,7 +163,7 @@ public struct PageLayout {
             }
             blocks.append(TextBlock(box: box, lines: lines))
         }
-        return Page(blocks: blocks, skewDegrees: skewDegrees)
+        return Page(blocks: blocks, skewDegrees: skewDegrees, photos: photos)
     }
 
     /// The page's skew, up to ``maxSkewDegrees``: the median of the skews of ``skewSlices``

@@ -1,0 +1,78 @@
+/// The paper's brightness across an image, and the image with its light made even (as ocropy's
+/// `nlbin` does before it thresholds): a scan lit unevenly (darker towards one side, a shadow
+/// near the spine) then thresholds as one lit evenly.
+extension GrayImage {
+    /// The paper's level in `tile`-pixel squares: each square's 90th-percentile level (ink, which
+    /// covers less than a tenth of most squares, left out), then the brightest of the 5x5 squares
+    /// around it (text set solid, and thick strokes, fill a square), then their 3x3 mean. Rows
+    /// of squares top to bottom; the last row and column of squares may be smaller.
+    public func paperLevels(tile: Int) -> (columns: Int, rows: Int, levels: [Float]) {
+        precondition(tile > 0)
+        let columns = (width + tile - 1) / tile, rows = (height + tile - 1) / tile
+        var levels = [Float](repeating: 255, count: columns * rows)
+        var histogram = [Int](repeating: 0, count: 256)
+        for ty in 0..<rows {
+            for tx in 0..<columns {
+                histogram.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+                let x0 = tx * tile, x1 = min(width, x0 + tile), y0 = ty * tile, y1 = min(height, y0 + tile)
+                for y in y0..<y1 { for x in x0..<x1 { histogram[Int(pixels[y * width + x])] += 1 } }
+                let rank = (x1 - x0) * (y1 - y0) * 9 / 10
+                var seen = 0, level = 255
+                for v in 0..<256 {
+                    seen += histogram[v]
+                    if seen > rank { level = v; break }
+                }
+                levels[ty * columns + tx] = Float(level)
+            }
+        }
+        func filtered(_ a: [Float], radius: Int, _ combine: ([Float]) -> Float) -> [Float] {
+            var out = a
+            for ty in 0..<rows {
+                for tx in 0..<columns {
+                    var around = [Float]()
+                    for dy in -radius...radius {
+                        for dx in -radius...radius {
+                            let x = tx + dx, y = ty + dy
+                            if x >= 0 && x < columns && y >= 0 && y < rows { around.append(a[y * columns + x]) }
+                        }
+                    }
+                    out[ty * columns + tx] = combine(around)
+                }
+            }
+            return out
+        }
+        levels = filtered(levels, radius: 2) { $0.max() ?? 255 }
+        levels = filtered(levels, radius: 1) { $0.reduce(0, +) / Float($0.count) }
+        return (columns, rows, levels)
+    }
+
+    /// The image with the paper brought to white: each pixel divided by the paper's level there
+    /// (``paperLevels(tile:)``, interpolated between the squares' centres); nil when the light is
+    /// even already (the paper of all but the darkest 5% of squares within 10% of the
+    /// brightest's), so a clean scan is left as it is. Where the "paper" is darker than half the page's usual paper (a black
+    /// border, a dark photo), the pixels are kept as they are: they are not paper.
+    public func evenlyLit(tile: Int) -> GrayImage? {
+        let (columns, rows, levels) = paperLevels(tile: tile)
+        let sorted = levels.sorted()
+        let usual = sorted[sorted.count / 2], bright = sorted[sorted.count - 1]
+        // Even light: the 5% darkest squares' paper within 10% of the brightest's.
+        guard sorted[sorted.count / 20] < 0.9 * bright else { return nil }
+        var out = self
+        for y in 0..<height {
+            // Between the centres of the squares above and below.
+            let fy = min(max((Float(y) + 0.5) / Float(tile) - 0.5, 0), Float(rows - 1))
+            let y0 = Int(fy), y1 = min(y0 + 1, rows - 1), wy = fy - Float(y0)
+            for x in 0..<width {
+                let fx = min(max((Float(x) + 0.5) / Float(tile) - 0.5, 0), Float(columns - 1))
+                let x0 = Int(fx), x1 = min(x0 + 1, columns - 1), wx = fx - Float(x0)
+                let top = levels[y0 * columns + x0] * (1 - wx) + levels[y0 * columns + x1] * wx
+                let bottom = levels[y1 * columns + x0] * (1 - wx) + levels[y1 * columns + x1] * wx
+                let paper = top * (1 - wy) + bottom * wy
+                guard paper >= 0.5 * usual, paper > 0 else { continue }
+                let v = Float(pixels[y * width + x]) * 255 / paper
+                out.pixels[y * width + x] = UInt8(min(255, v.rounded()))
+            }
+        }
+        return out
+    }
+}

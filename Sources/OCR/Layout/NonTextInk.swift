@@ -1,0 +1,138 @@
+import Imaging
+
+/// What on a page is ink but not text, found from the shapes of the blobs of ink, in letters
+/// (the page's x-height): it is taken out before the page is cut into blocks, so that a rule
+/// between columns does not close their gutter, a black scanner border or a photo does not join
+/// the lines beside it into one, and none of them is read as letters.
+/// - a **photo**: a blob at least ``photoSide`` letters both ways whose ink fills at least
+///   ``photoDensity`` of its box; every blob that reaches into its box goes (its texture's);
+/// - a **rule, frame or border**: a blob at least ``longSide`` letters long that is not a line of
+///   text: upright (text lines lie flat), or flat but at most ``ruleThickness`` letters thick
+///   (a rule) or filling at least ``solidDensity`` of its box (a black band), or at least
+///   ``photoSide`` letters both ways (a box, a table's grid); its own pixels go, what they
+///   surround (a table's cells) stays.
+public struct NonTextInk: Sendable {
+    public var photoSide: Float = 10
+    public var photoDensity: Float = 0.2
+    public var longSide: Float = 12
+    public var ruleThickness: Float = 0.8
+    public var solidDensity: Float = 0.5
+    public var pictureInk: Float = 0.6
+    public var pictureGray: Float = 0.7
+
+    public init() {}
+
+    /// What `ink` (of `image`) holds that is not text, for a page whose letters are `letter`
+    /// pixels tall: the blobs to take out, and the boxes of photos.
+    func find(in ink: LineSegmenter.Ink, of image: GrayImage, letter: Float) -> (blobs: Set<Int>, photos: [PixelBox]) {
+        var blobs = Set<Int>(), photos = pictureRegions(of: image, letter: letter)
+        for (b, blob) in ink.blobs.enumerated() {
+            let w = Float(blob.width), h = Float(blob.height)
+            let density = Float(blob.pixels) / (w * h)
+            let big = min(w, h) >= photoSide * letter
+            if big && density >= photoDensity {
+                photos.append(PixelBox(x: blob.minX, y: blob.minY, width: blob.width, height: blob.height))
+                blobs.insert(b)
+            } else if big || h >= longSide * letter
+                        || (w >= longSide * letter && (h <= ruleThickness * letter || density >= solidDensity)) {
+                blobs.insert(b)
+            }
+        }
+        // The blobs of a photo's texture: those that reach into its box, a third of a letter
+        // around it (its edge, turned on a skewed scan, pokes out of the box of its largest blob).
+        let margin = Int((letter / 3).rounded(.up))
+        photos = photos.map { PixelBox(x: $0.x - margin, y: $0.y - margin, width: $0.width + 2 * margin, height: $0.height + 2 * margin) }
+        for (b, blob) in ink.blobs.enumerated() where photos.contains(where: {
+            blob.maxX >= $0.x && blob.minX < $0.x + $0.width && blob.maxY >= $0.y && blob.minY < $0.y + $0.height
+        }) {
+            blobs.insert(b)
+        }
+        return (blobs, photos)
+    }
+
+    /// `ink` without what is not text: its pixels join the specks (painted paper when lines
+    /// are cut out), the rest keep their order. Also the boxes of the photos taken out.
+    func removing(from ink: LineSegmenter.Ink, of image: GrayImage, letter: Float) -> (ink: LineSegmenter.Ink, photos: [PixelBox]) {
+        let width = image.width
+        let (blobs, photos) = find(in: ink, of: image, letter: letter)
+        guard !blobs.isEmpty else { return (ink, []) }
+        var out = ink
+        out.xs = []; out.ys = []; out.blobOfPixel = []
+        var kept = [Int32](repeating: -1, count: ink.blobs.count), keptBlobs = [LineSegmenter.Blob]()
+        for (b, blob) in ink.blobs.enumerated() where !blobs.contains(b) {
+            kept[b] = Int32(keptBlobs.count)
+            keptBlobs.append(blob)
+        }
+        for i in ink.xs.indices {
+            let x = Int(ink.xs[i]), y = Int(ink.ys[i]), b = kept[Int(ink.blobOfPixel[i])]
+            if b < 0 {
+                out.specks.append(y * width + x)
+            } else {
+                out.xs.append(ink.xs[i]); out.ys.append(ink.ys[i]); out.blobOfPixel.append(b)
+            }
+        }
+        // A blob cut by a photo's box keeps its box: it only says how tall letters are.
+        out.blobs = keptBlobs
+        return (out, photos)
+    }
+
+    /// The boxes of pictures that are not one blob of ink (light, or broken up by the threshold):
+    /// squares a letter wide whose pixels are mostly ink (at least ``pictureInk``) or mostly the
+    /// grays between ink and paper (at least ``pictureGray``), which text is not, even blurred;
+    /// such squares next to each other (or one square apart) make a region, and a region at least
+    /// ``photoSide`` letters both ways whose box they fill a third of is a picture.
+    func pictureRegions(of image: GrayImage, letter: Float) -> [PixelBox] {
+        let tile = max(4, Int(letter.rounded()))
+        let columns = image.width / tile, rows = image.height / tile
+        guard columns > 0, rows > 0 else { return [] }
+        let threshold = Int(image.otsuThreshold())
+        var histogram = [Int](repeating: 0, count: 256)
+        for p in image.pixels { histogram[Int(p)] += 1 }
+        var seen = 0, paper = 255
+        for v in 0..<256 {
+            seen += histogram[v]
+            if seen >= image.pixels.count * 95 / 100 { paper = v; break }
+        }
+        guard paper > threshold else { return [] }
+        let light = paper - (paper - threshold) / 4
+        var picture = [Bool](repeating: false, count: columns * rows)
+        for ty in 0..<rows {
+            for tx in 0..<columns {
+                var dark = 0, gray = 0
+                for y in (ty * tile)..<((ty + 1) * tile) {
+                    for x in (tx * tile)..<((tx + 1) * tile) {
+                        let v = Int(image.pixels[y * image.width + x])
+                        if v <= threshold { dark += 1 } else if v < light { gray += 1 }
+                    }
+                }
+                let area = Float(tile * tile)
+                picture[ty * columns + tx] = Float(dark) >= pictureInk * area || Float(gray) >= pictureGray * area
+            }
+        }
+        // Regions of picture squares at most one square apart.
+        var region = [Int](repeating: -1, count: picture.count), boxes = [PixelBox](), regions = [PixelBox]()
+        for start in picture.indices where picture[start] && region[start] < 0 {
+            var stack = [start], count = 0
+            var (x0, y0, x1, y1) = (Int.max, Int.max, -1, -1)
+            region[start] = boxes.count
+            while let i = stack.popLast() {
+                count += 1
+                let tx = i % columns, ty = i / columns
+                x0 = min(x0, tx); x1 = max(x1, tx); y0 = min(y0, ty); y1 = max(y1, ty)
+                for dy in -2...2 {
+                    for dx in -2...2 {
+                        let nx = tx + dx, ny = ty + dy
+                        guard nx >= 0, nx < columns, ny >= 0, ny < rows else { continue }
+                        let j = ny * columns + nx
+                        if picture[j] && region[j] < 0 { region[j] = boxes.count; stack.append(j) }
+                    }
+                }
+            }
+            let w = x1 - x0 + 1, h = y1 - y0 + 1
+            let box = PixelBox(x: x0 * tile, y: y0 * tile, width: w * tile, height: h * tile)
+            boxes.append(box)
+            if Float(min(w, h)) >= photoSide && Float(count) >= Float(w * h) / 3 { regions.append(box) }
+        }
+        return regions
+    }
+}
