@@ -216,7 +216,7 @@ public final class Recognizer: @unchecked Sendable {
     static func line(_ characters: [DecodedCharacter], steps: Int, networkWidth: Int, addedLeft: Int, scaledWidth: Int,
                      line: SegmentedLine) -> RecognizedLine {
         let perStep = Double(networkWidth) / Double(max(steps, 1))
-        let scale = Double(line.image.width) / Double(max(scaledWidth, 1))
+        let scale = Double(line.image.width) / Double(max(scaledWidth, 1))  // the image as read (spaces narrowed)
         func column(_ step: Int, _ rule: FloatingPointRoundingRule) -> Int {
             min(max(Int(((Double(step) * perStep - Double(addedLeft)) * scale).rounded(rule)), 0), line.image.width)
         }
@@ -237,10 +237,11 @@ public final class Recognizer: @unchecked Sendable {
                 }
             }
             let middle = (from + to) / 2
-            let box = bottom < 0 ? PixelBox(x: line.box.x + from, y: line.box.y, width: to - from, height: line.box.height)
-                : PixelBox(x: line.box.x + from, y: line.pageRow(top, atColumn: middle), width: to - from, height: bottom - top + 1)
-            return RecognizedCharacter(character: c.character, confidence: c.confidence,
-                                       x: (line.box.x + from)..<(line.box.x + to), box: box)
+            // Back to the line's columns, where its wide spaces were narrowed.
+            let left = line.box.x + line.lineColumn(from), right = line.box.x + line.lineColumn(to - 1) + 1
+            let box = bottom < 0 ? PixelBox(x: left, y: line.box.y, width: right - left, height: line.box.height)
+                : PixelBox(x: left, y: line.pageRow(top, atColumn: middle), width: right - left, height: bottom - top + 1)
+            return RecognizedCharacter(character: c.character, confidence: c.confidence, x: left..<right, box: box)
         }
         return RecognizedLine(text: String(mapped.map(\.character)), confidence: mapped.map(\.confidence).min() ?? 1,
                               characters: mapped, box: line.box)

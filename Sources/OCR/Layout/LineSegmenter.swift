@@ -12,6 +12,9 @@ public struct SegmentedLine: Sendable {
     /// (to within a pixel): the line was sampled along the page's skew.
     public var rowOrigin: Int
     public var slope: Float
+    /// When wide blank runs were narrowed (``narrowingWideSpaces(to:)``): the line's column
+    /// (from `box.x`) that each column of `image` shows.
+    public var columnMap: [Int]?
 
     /// A line whose rows are the page's from `box.y` down (nothing straightened).
     public init(box: PixelBox, image: GrayImage) {
@@ -27,7 +30,46 @@ public struct SegmentedLine: Sendable {
 
     /// The page row of row `r` of ``image`` at its column `i`.
     public func pageRow(_ r: Int, atColumn i: Int) -> Int {
-        rowOrigin + r - Int((Float(i) * slope).rounded())
+        rowOrigin + r - Int((Float(lineColumn(i)) * slope).rounded())
+    }
+
+    /// The column of the line, from `box.x`, that column `i` of ``image`` shows.
+    public func lineColumn(_ i: Int) -> Int {
+        guard let map = columnMap, !map.isEmpty else { return i }
+        return i < map.count ? map[max(i, 0)] : map[map.count - 1] + (i - map.count + 1)
+    }
+
+    /// The line with every blank run of columns inside it (no pixel darker than halfway between
+    /// its darkest and lightest) wider than `widest` pixels narrowed to `widest`: the wide
+    /// spaces of justified narrow columns and of tables, which the network, trained on ordinary
+    /// spacing, reads as `_`. ``columnMap`` keeps where each column came from.
+    public func narrowingWideSpaces(to widest: Int) -> SegmentedLine {
+        let w = image.width, h = image.height
+        guard w > 0, h > 0, widest >= 1 else { return self }
+        let threshold = (Int(image.pixels.min() ?? 0) + Int(image.pixels.max() ?? 255) + 1) / 2
+        var blank = [Bool](repeating: true, count: w)
+        for y in 0..<h { for x in 0..<w where Int(image.pixels[y * w + x]) < threshold { blank[x] = false } }
+        guard let first = blank.firstIndex(of: false), let last = blank.lastIndex(of: false) else { return self }
+        var keep = [Int](), run = [Int]()
+        for x in 0..<w {
+            if blank[x] && x > first && x < last {
+                run.append(x)
+                continue
+            }
+            if !run.isEmpty {
+                // The middle of a wide run goes; as much as `widest` of its ends stays.
+                keep += run.count > widest ? Array(run.prefix(widest / 2)) + Array(run.suffix(widest - widest / 2)) : run
+                run = []
+            }
+            keep.append(x)
+        }
+        guard keep.count < w else { return self }
+        var narrowed = GrayImage(width: keep.count, height: h, value: 0)
+        for y in 0..<h { for (i, x) in keep.enumerated() { narrowed.pixels[y * keep.count + i] = image.pixels[y * w + x] } }
+        var out = self
+        out.image = narrowed
+        out.columnMap = keep.map { lineColumn($0) }
+        return out
     }
 }
 

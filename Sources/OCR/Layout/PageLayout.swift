@@ -35,6 +35,9 @@ public struct PageLayout {
     public var columnBreak: Float = 4
     /// The largest skew of a page that is taken out, in degrees either way.
     public var maxSkewDegrees: Float = 5
+    /// The widest blank run inside a line of a page, in line heights: wider ones (justified
+    /// narrow columns, tables) are narrowed to this before the line is read.
+    public var widestSpace: Float = 0.5
     public var lineSegmenter = LineSegmenter()
     public var nonText = NonTextInk()
 
@@ -132,7 +135,10 @@ public struct PageLayout {
         let parts = cut(all + Array(xs.count..<u.count), u: u, v: v, letter: letter, separation: separation)
             .map { $0.filter { $0 < xs.count } }.filter { !$0.isEmpty }
         let skewDegrees = atan(slope) * 180 / .pi
-        guard parts.count > 1 else { return Page(blocks: whole.blocks, skewDegrees: skewDegrees, photos: photos) }
+        guard parts.count > 1 else {
+            let block = whole.blocks[0]
+            return Page(blocks: [TextBlock(box: block.box, lines: narrowed(block.lines))], skewDegrees: skewDegrees, photos: photos)
+        }
 
         var clean = image
         for i in specks { clean.pixels[i] = paper }
@@ -161,9 +167,14 @@ public struct PageLayout {
                                             height: line.box.height), image: line.image,
                               rowOrigin: line.rowOrigin + cy0, slope: line.slope)
             }
-            blocks.append(TextBlock(box: box, lines: lines))
+            blocks.append(TextBlock(box: box, lines: narrowed(lines)))
         }
         return Page(blocks: blocks, skewDegrees: skewDegrees, photos: photos)
+    }
+
+    /// The lines of a page with their wide spaces narrowed to ``widestSpace`` of their height.
+    func narrowed(_ lines: [SegmentedLine]) -> [SegmentedLine] {
+        lines.map { $0.narrowingWideSpaces(to: max(1, Int((widestSpace * Float($0.image.height)).rounded()))) }
     }
 
     /// The page's skew, up to ``maxSkewDegrees``: the median of the skews of ``skewSlices``
