@@ -142,15 +142,27 @@ public final class Recognizer: @unchecked Sendable {
             lines += zip(found, blockOf).map { (i, $0, $1) }
         }
         let read = recognizeLines(lines.map(\.line))
-        for ((image, _, block), line) in zip(lines, read) {
+        // A drop capital read on its own begins the next line's text.
+        var initial = [Int: RecognizedLine]()
+        for ((image, segmented, block), line) in zip(lines, read) {
             guard case .success(var result) = results[image] else { continue }
-            if var line {
-                line.block = block
-                result.lines.append(line)
-                results[image] = .success(result)
-            } else {
+            guard var line else {
                 results[image] = .failure(.nonFiniteOutput)
+                continue
             }
+            if segmented.joinsNext {
+                initial[image] = line
+                continue
+            }
+            if let cap = initial.removeValue(forKey: image) {
+                line.characters = cap.characters + line.characters
+                line.text = cap.text + line.text
+                line.confidence = min(cap.confidence, line.confidence)
+                line.box = cap.box.union(line.box)
+            }
+            line.block = block
+            result.lines.append(line)
+            results[image] = .success(result)
         }
         return results
     }

@@ -15,6 +15,8 @@ public struct SegmentedLine: Sendable {
     /// When wide blank runs were narrowed (``narrowingWideSpaces(to:)``): the line's column
     /// (from `box.x`) that each column of `image` shows.
     public var columnMap: [Int]?
+    /// A drop capital: its text begins the next line's, without a space.
+    public var joinsNext = false
 
     /// A line whose rows are the page's from `box.y` down (nothing straightened).
     public init(box: PixelBox, image: GrayImage) {

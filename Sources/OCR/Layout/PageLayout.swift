@@ -38,6 +38,8 @@ public struct PageLayout {
     /// The widest blank run inside a line of a page, in line heights: wider ones (justified
     /// narrow columns, tables) are narrowed to this before the line is read.
     public var widestSpace: Float = 0.5
+    /// A drop capital is at least this many letters tall (three lines of 10 pt are about 8).
+    public var initialHeight: Float = 4
     public var lineSegmenter = LineSegmenter()
     public var nonText = NonTextInk()
 
@@ -137,7 +139,17 @@ public struct PageLayout {
         let skewDegrees = atan(slope) * 180 / .pi
         guard parts.count > 1 else {
             let block = whole.blocks[0]
-            return Page(blocks: [TextBlock(box: block.box, lines: narrowed(block.lines))], skewDegrees: skewDegrees, photos: photos)
+            let caps = initials(of: all, ink: ink, letter: letter, u: u, v: v)
+            guard !caps.isEmpty else {
+                return Page(blocks: [TextBlock(box: block.box, lines: narrowed(block.lines))], skewDegrees: skewDegrees, photos: photos)
+            }
+            // The lines found again without the drop capitals, which are read on their own.
+            var clean = image
+            for i in specks { clean.pixels[i] = paper }
+            var rest = clean
+            for i in all where caps.contains(Int(ink.blobOfPixel[i])) { rest.pixels[Int(ys[i]) * image.width + Int(xs[i])] = paper }
+            let lines = caps.map { initialLine(ink.blobs[$0], clean, letter: letter) } + narrowed(lineSegmenter.lines(in: rest))
+            return Page(blocks: [TextBlock(box: block.box, lines: lines)], skewDegrees: skewDegrees, photos: photos)
         }
 
         var clean = image
@@ -162,14 +174,54 @@ public struct PageLayout {
                     if owner >= 0 && owner != Int32(p) { crop[x - cx0, y - cy0] = paper }
                 }
             }
+            // A drop capital is read on its own, before the lines it stands beside.
+            let caps = initials(of: part, ink: ink, letter: letter, u: u, v: v)
+            for i in part where caps.contains(Int(ink.blobOfPixel[i])) { crop[Int(xs[i]) - cx0, Int(ys[i]) - cy0] = paper }
             let lines = lineSegmenter.lines(in: crop).map { line in
                 SegmentedLine(box: PixelBox(x: line.box.x + cx0, y: line.box.y + cy0, width: line.box.width,
                                             height: line.box.height), image: line.image,
                               rowOrigin: line.rowOrigin + cy0, slope: line.slope)
             }
-            blocks.append(TextBlock(box: box, lines: narrowed(lines)))
+            blocks.append(TextBlock(box: box, lines: caps.map { initialLine(ink.blobs[$0], clean, letter: letter) } + narrowed(lines)))
         }
         return Page(blocks: blocks, skewDegrees: skewDegrees, photos: photos)
+    }
+
+    /// The drop capitals of a part of the page: blobs ``initialHeight`` to 12 letters tall at
+    /// its top left (within a letter of its left edge and two of its top, in the page's deskewed
+    /// coordinates `u`, `v`), in a part whose other blobs are mostly letters (their median at
+    /// most two letters tall, at least ten of them), unlike a headline's. Blob numbers, left to right.
+    func initials(of part: [Int], ink: LineSegmenter.Ink, letter: Float, u: [Int32], v: [Int32]) -> [Int] {
+        guard let (left, _) = Self.range(part, u), let (top, _) = Self.range(part, v) else { return [] }
+        var corner = [Int32: (u: Int32, v: Int32)]()
+        for i in part {
+            let b = ink.blobOfPixel[i]
+            let c = corner[b] ?? (u[i], v[i])
+            corner[b] = (min(c.u, u[i]), min(c.v, v[i]))
+        }
+        var caps = [Int](), others = [Int]()
+        for (b, c) in corner {
+            let blob = ink.blobs[Int(b)], h = Float(blob.height)
+            if h >= initialHeight * letter && h <= 12 * letter && Float(Int(c.u) - left) <= letter
+                && Float(Int(c.v) - top) <= 2 * letter {
+                caps.append(Int(b))
+            } else {
+                others.append(blob.height)
+            }
+        }
+        guard !caps.isEmpty, others.count >= 10, Float(others.sorted()[others.count / 2]) <= 2 * letter else { return [] }
+        return caps.sorted { ink.blobs[$0].minX < ink.blobs[$1].minX }
+    }
+
+    /// A drop capital's picture, a quarter of a letter around its ink, as a line that joins the next.
+    func initialLine(_ blob: LineSegmenter.Blob, _ page: GrayImage, letter: Float) -> SegmentedLine {
+        let margin = max(2, Int(letter / 4))
+        let x0 = max(0, blob.minX - margin), y0 = max(0, blob.minY - margin)
+        let x1 = min(page.width, blob.maxX + 1 + margin), y1 = min(page.height, blob.maxY + 1 + margin)
+        let box = PixelBox(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        var line = SegmentedLine(box: box, image: page.cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0))
+        line.joinsNext = true
+        return line
     }
 
     /// The lines of a page with their wide spaces narrowed to ``widestSpace`` of their height.
