@@ -24,8 +24,10 @@ public struct NonTextInk: Sendable {
 
     /// What `ink` (of `image`) holds that is not text, for a page whose letters are `letter`
     /// pixels tall: the blobs to take out, and the boxes of photos.
-    func find(in ink: LineSegmenter.Ink, of image: GrayImage, letter: Float) -> (blobs: Set<Int>, photos: [PixelBox]) {
-        var blobs = Set<Int>(), photos = pictureRegions(of: image, letter: letter)
+    func find(in ink: LineSegmenter.Ink, of image: GrayImage, letter: Float)
+        -> (blobs: Set<Int>, photos: [PixelBox], beyond: [PixelBox]) {
+        let pictures = pictureRegions(of: image, letter: letter)
+        var blobs = Set<Int>(), photos = pictures.photos
         for (b, blob) in ink.blobs.enumerated() {
             let w = Float(blob.width), h = Float(blob.height)
             let density = Float(blob.pixels) / (w * h)
@@ -47,15 +49,29 @@ public struct NonTextInk: Sendable {
         }) {
             blobs.insert(b)
         }
-        return (blobs, photos)
+        // Blobs beyond the page: a corner or the centre in a square found beyond it.
+        if !pictures.beyond.isEmpty {
+            let (tile, columns, rows) = (pictures.tile, image.width / pictures.tile, image.height / pictures.tile)
+            func beyond(_ x: Int, _ y: Int) -> Bool {
+                let tx = min(x / tile, columns - 1), ty = min(y / tile, rows - 1)
+                return pictures.beyondTiles[ty * columns + tx]
+            }
+            for (b, blob) in ink.blobs.enumerated()
+            where beyond(blob.minX, blob.minY) || beyond(blob.maxX, blob.minY) || beyond(blob.minX, blob.maxY)
+                || beyond(blob.maxX, blob.maxY) || beyond((blob.minX + blob.maxX) / 2, (blob.minY + blob.maxY) / 2) {
+                blobs.insert(b)
+            }
+        }
+        return (blobs, photos, pictures.beyond)
     }
 
     /// `ink` without what is not text: its pixels join the specks (painted paper when lines
     /// are cut out), the rest keep their order. Also the boxes of the photos taken out.
-    func removing(from ink: LineSegmenter.Ink, of image: GrayImage, letter: Float) -> (ink: LineSegmenter.Ink, photos: [PixelBox]) {
+    func removing(from ink: LineSegmenter.Ink, of image: GrayImage, letter: Float)
+        -> (ink: LineSegmenter.Ink, photos: [PixelBox], beyond: [PixelBox]) {
         let width = image.width
-        let (blobs, photos) = find(in: ink, of: image, letter: letter)
-        guard !blobs.isEmpty else { return (ink, []) }
+        let (blobs, photos, beyond) = find(in: ink, of: image, letter: letter)
+        guard !blobs.isEmpty else { return (ink, [], beyond) }
         var out = ink
         out.xs = []; out.ys = []; out.blobOfPixel = []
         var kept = [Int32](repeating: -1, count: ink.blobs.count), keptBlobs = [LineSegmenter.Blob]()
@@ -73,18 +89,20 @@ public struct NonTextInk: Sendable {
         }
         // A blob cut by a photo's box keeps its box: it only says how tall letters are.
         out.blobs = keptBlobs
-        return (out, photos)
+        return (out, photos, beyond)
     }
 
     /// The boxes of pictures that are not one blob of ink (light, or broken up by the threshold):
     /// squares a letter wide whose pixels are mostly ink (at least ``pictureInk``) or mostly the
     /// grays between ink and paper (at least ``pictureGray``), which text is not, even blurred;
     /// such squares next to each other (or one square apart) make a region, and a region at least
-    /// ``photoSide`` letters both ways whose box they fill a third of is a picture.
-    func pictureRegions(of image: GrayImage, letter: Float) -> [PixelBox] {
+    /// ``photoSide`` letters both ways whose box they fill a third of is a picture, as is one
+    /// along the image's edge at least ``photoSide`` letters long (beyond the page).
+    func pictureRegions(of image: GrayImage, letter: Float)
+        -> (photos: [PixelBox], beyond: [PixelBox], beyondTiles: [Bool], tile: Int) {
         let tile = max(4, Int(letter.rounded()))
         let columns = image.width / tile, rows = image.height / tile
-        guard columns > 0, rows > 0 else { return [] }
+        guard columns > 0, rows > 0 else { return ([], [], [], tile) }
         let threshold = Int(image.otsuThreshold())
         var histogram = [Int](repeating: 0, count: 256)
         for p in image.pixels { histogram[Int(p)] += 1 }
@@ -93,7 +111,7 @@ public struct NonTextInk: Sendable {
             seen += histogram[v]
             if seen >= image.pixels.count * 95 / 100 { paper = v; break }
         }
-        guard paper > threshold else { return [] }
+        guard paper > threshold else { return ([], [], [], tile) }
         let light = paper - (paper - threshold) / 4
         var picture = [Bool](repeating: false, count: columns * rows)
         for ty in 0..<rows {
@@ -111,6 +129,7 @@ public struct NonTextInk: Sendable {
         }
         // Regions of picture squares at most one square apart.
         var region = [Int](repeating: -1, count: picture.count), boxes = [PixelBox](), regions = [PixelBox]()
+        var beyondRegions = Set<Int>()
         for start in picture.indices where picture[start] && region[start] < 0 {
             var stack = [start], count = 0
             var (x0, y0, x1, y1) = (Int.max, Int.max, -1, -1)
@@ -131,8 +150,38 @@ public struct NonTextInk: Sendable {
             let w = x1 - x0 + 1, h = y1 - y0 + 1
             let box = PixelBox(x: x0 * tile, y: y0 * tile, width: w * tile, height: h * tile)
             boxes.append(box)
-            if Float(min(w, h)) >= photoSide && Float(count) >= Float(w * h) / 3 { regions.append(box) }
+            // Along the image's edge, a long region is what lies beyond the page (a scanner's
+            // lid, the wedge a turned page leaves), however narrow.
+            // Its squares, not its box, which spans the page where two edges' regions meet.
+            let edge = x0 == 0 || y0 == 0 || x1 == columns - 1 || y1 == rows - 1
+            if Float(min(w, h)) >= photoSide && Float(count) >= Float(w * h) / 3 {
+                regions.append(box)
+            } else if edge && Float(max(w, h)) >= photoSide {
+                beyondRegions.insert(boxes.count - 1)
+            }
         }
-        return regions
+        // The squares beyond the page and those next to them, as runs along each row.
+        var beyondTiles = [Bool](repeating: false, count: picture.count), beyond = [PixelBox]()
+        guard !beyondRegions.isEmpty else { return (regions, [], [], tile) }
+        for i in picture.indices where region[i] >= 0 && beyondRegions.contains(region[i]) {
+            let tx = i % columns, ty = i / columns
+            for dy in -1...1 {
+                for dx in -1...1 where tx + dx >= 0 && tx + dx < columns && ty + dy >= 0 && ty + dy < rows {
+                    beyondTiles[(ty + dy) * columns + tx + dx] = true
+                }
+            }
+        }
+        for ty in 0..<rows {
+            var tx = 0
+            while tx < columns {
+                guard beyondTiles[ty * columns + tx] else { tx += 1; continue }
+                let start = tx
+                while tx < columns && beyondTiles[ty * columns + tx] { tx += 1 }
+                // The last square of a row or column reaches the image's edge.
+                let x1 = tx == columns ? image.width : tx * tile, y1 = ty == rows - 1 ? image.height : (ty + 1) * tile
+                beyond.append(PixelBox(x: start * tile, y: ty * tile, width: x1 - start * tile, height: y1 - ty * tile))
+            }
+        }
+        return (regions, beyond, beyondTiles, tile)
     }
 }

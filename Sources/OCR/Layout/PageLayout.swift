@@ -80,7 +80,7 @@ public struct PageLayout {
         }
         guard let lit = found, !lit.xs.isEmpty else { return whole }
         // What is not text goes: photos, rules, borders.
-        let (ink, framed) = nonText.removing(from: lit, of: image, letter: Self.letterHeight(lit.blobHeights) ?? letter)
+        let (ink, framed, beyond) = nonText.removing(from: lit, of: image, letter: Self.letterHeight(lit.blobHeights) ?? letter)
         let photos = framed.map { box in
             let x0 = max(0, box.x), y0 = max(0, box.y)
             return PixelBox(x: x0, y: y0, width: min(image.width, box.x + box.width) - x0,
@@ -89,7 +89,7 @@ public struct PageLayout {
         found = ink
         // A photo's box is paper from here on: its grays, lighter than the page's ink, would be
         // ink to a block's own threshold.
-        for photo in photos {
+        for photo in photos + beyond {
             for y in photo.y..<(photo.y + photo.height) {
                 for x in photo.x..<(photo.x + photo.width) { image.pixels[y * image.width + x] = ink.paper }
             }
