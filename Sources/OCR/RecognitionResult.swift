@@ -73,6 +73,8 @@ public struct RecognitionResult: Equatable, Sendable {
     public var blocks: [RecognizedBlock] = []
     /// The page's skew in degrees as the layout measured it (0 for a line or a small image).
     public var skewDegrees: Float = 0
+    /// The boxes of the photos and other pictures the layout left out (not read).
+    public var photos: [PixelBox] = []
     /// The size of the image read, in pixels.
     public var width = 0, height = 0
     /// The lines' text joined by newlines, with a blank line between blocks.

@@ -115,18 +115,20 @@ public final class Recognizer: @unchecked Sendable {
         for (i, image) in images.enumerated() {
             let upright = model.preprocessing.upright(image)
             let whole = PixelBox(x: 0, y: 0, width: image.width, height: image.height)
-            var skew: Float = 0
+            var skew: Float = 0, photos = [PixelBox]()
             let blocks: [TextBlock]
             switch layout {
             case .auto:
                 let page = PageLayout().layout(of: upright)
                 blocks = page.blocks
                 skew = page.skewDegrees
+                photos = page.photos
             case .column: blocks = [TextBlock(box: whole, lines: LineSegmenter().lines(in: upright))]
             case .line: blocks = [TextBlock(box: whole, lines: [SegmentedLine(box: whole, image: upright)])]
             }
             results[i] = .success(RecognitionResult(lines: [], blocks: blocks.map { RecognizedBlock(box: $0.box) },
-                                                    skewDegrees: skew, width: image.width, height: image.height))
+                                                    skewDegrees: skew, photos: photos, width: image.width,
+                                                    height: image.height))
             let found = blocks.flatMap(\.lines)
             let blockOf = blocks.enumerated().flatMap { b, block in block.lines.map { _ in b } }
             // The work and memory a line costs, known before it is scaled.
@@ -151,6 +153,9 @@ public final class Recognizer: @unchecked Sendable {
                 continue
             }
             if segmented.joinsNext {
+                // A drop capital is a letter or a figure: a mark read beside it is a smudge.
+                line.characters = line.characters.filter { $0.character.isLetter || $0.character.isNumber }
+                line.text = String(line.characters.map(\.character))
                 initial[image] = line
                 continue
             }

@@ -34,7 +34,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
     /// A result as JSON: the page (path, size, skew, text, confidence) → blocks (box) → lines
     /// (text, confidence, box) → words (text, confidence, box) → characters (char, confidence,
-    /// box). A box is `{x, y, width, height}` in pixels of the image; confidences are 0-1.
+    /// box); and the boxes of the photos left out. A box is `{x, y, width, height}` in pixels of
+    /// the image; confidences are 0-1.
     static func page(_ result: RecognitionResult, path: String) -> [String: JSONValue] {
         func box(_ b: PixelBox) -> JSONValue {
             .object(["x": .number(Double(b.x)), "y": .number(Double(b.y)), "width": .number(Double(b.width)),
@@ -63,6 +64,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         }
         return ["path": .string(path), "width": .number(Double(result.width)), "height": .number(Double(result.height)),
                 "skew": .number(Double(result.skewDegrees)), "text": .string(result.text),
-                "confidence": .number(Double(result.confidence)), "blocks": .array(blocks)]
+                "confidence": .number(Double(result.confidence)), "blocks": .array(blocks),
+                "photos": .array(result.photos.map(box))]
     }
 }

@@ -111,4 +111,18 @@ import Testing
                     "row \(pageRow) of the first line is in the second's picture")
         }
     }
+
+    /// Narrowing a line's wide blank runs keeps the ink and says where each column came from.
+    @Test func wideSpacesAreNarrowedWithAColumnMap() {
+        var image = GrayImage(width: 200, height: 20, value: 255)
+        for y in 5..<15 { for x in [10, 11, 12, 150, 151, 190] { image[x, y] = 0 } }
+        let line = SegmentedLine(box: PixelBox(x: 100, y: 50, width: 200, height: 20), image: image)
+        let narrowed = line.narrowingWideSpaces(to: 10)
+        // 0-12 kept, 137 blank columns to 10, 150-151, 38 blank to 10, 190-199.
+        #expect(narrowed.image.width == 13 + 10 + 2 + 10 + 10, "\(narrowed.image.width)")
+        #expect(narrowed.lineColumn(0) == 0 && narrowed.lineColumn(12) == 12 && narrowed.lineColumn(13) == 13)
+        #expect(narrowed.lineColumn(23) == 150 && narrowed.lineColumn(35) == 190)
+        #expect(narrowed.image[23, 10] == 0 && narrowed.image[35, 10] == 0)
+        #expect(line.narrowingWideSpaces(to: 200).columnMap == nil)
+    }
 }

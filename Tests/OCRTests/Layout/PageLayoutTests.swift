@@ -104,4 +104,115 @@ import TestSupport
         let inter = Double(w * h)
         return inter / (Double(a.width * a.height + b.width * b.height) - inter)
     }
+
+    /// A textured gray picture (a smooth random field with noise), not text.
+    static func paintPhoto(_ page: inout GrayImage, x: Int, y: Int, width: Int, height: Int) {
+        var seed: UInt64 = 12345
+        func random() -> Float {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Float(seed >> 40) / Float(1 << 24)
+        }
+        let cells = (0..<((width / 40 + 2) * (height / 40 + 2))).map { _ in 30 + 180 * random() }
+        for yy in 0..<height {
+            for xx in 0..<width {
+                let v = cells[(yy / 40) * (width / 40 + 2) + xx / 40] + 30 * (random() - 0.5)
+                page[x + xx, y + yy] = UInt8(max(0, min(255, v)))
+            }
+        }
+    }
+
+    /// A photo at the top of the first column is left out (its box reported, no line on it),
+    /// and keeps its place: the text under it is read before the second column, which starts
+    /// beside it.
+    @Test func aPhotoIsLeftOutAndKeepsItsPlace() throws {
+        let items = [("A Title Across Both Columns", 300, 30)] + Self.column("c1", lines: 10, x: 40, y: 400)
+            + Self.column("c2", lines: 22, x: 520, y: 100)
+        var image = try Self.page(width: 960, height: 800, items)
+        Self.paintPhoto(&image, x: 40, y: 100, width: 400, height: 270)
+        let page = PageLayout().layout(of: image)
+        #expect(page.blocks.map { $0.lines.count } == [1, 10, 22], "\(page.blocks.map(\.box))")
+        #expect(page.photos.contains { $0.x <= 45 && $0.y <= 105 && $0.x + $0.width >= 435 && $0.y + $0.height >= 365 },
+                "\(page.photos)")
+        for line in page.blocks.flatMap(\.lines) { #expect(line.box.y >= 375 || line.box.x >= 450 || line.box.y + line.box.height <= 100) }
+        // The recognizer reports it, and reads nothing from it.
+        let result = try Recognizer(modelPath: TestModels.shippedModelPath).recognize(image)
+        #expect(result.photos == page.photos && result.lines.count == 33)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(OutputFormat.json.record(of: result, path: "p").utf8)) as? [String: Any])
+        #expect((json["photos"] as? [[String: Int]])?.count == page.photos.count)
+    }
+
+    /// A rule down the middle of the gutter does not join the columns, and is not read.
+    @Test func aRuleBetweenColumnsKeepsThemApart() throws {
+        var image = try Self.page(width: 960, height: 700, Self.column("c1", lines: 20, x: 40, y: 40)
+                                   + Self.column("c2", lines: 20, x: 520, y: 40))
+        for y in 30..<660 { for x in 479..<482 { image[x, y] = 0 } }
+        let blocks = PageLayout().blocks(in: image)
+        #expect(blocks.map { $0.lines.count } == [20, 20], "\(blocks.map(\.box))")
+        #expect(blocks.allSatisfy { $0.box.x + $0.box.width < 479 || $0.box.x > 482 }, "\(blocks.map(\.box))")
+    }
+
+    /// A black scanner border along the left and bottom edges is left out: the lines are the
+    /// text's, none reaching into the border.
+    @Test func aBlackBorderIsLeftOut() throws {
+        var image = try Self.page(width: 800, height: 600, Self.column("c1", lines: 15, x: 90, y: 40))
+        for y in 0..<600 { for x in 0..<30 { image[x, y] = 10 } }
+        for y in 560..<600 { for x in 0..<800 { image[x, y] = 10 } }
+        let lines = PageLayout().blocks(in: image).flatMap(\.lines)
+        #expect(lines.count == 15, "\(lines.map(\.box))")
+        #expect(lines.allSatisfy { $0.box.x >= 30 && $0.box.y + $0.box.height <= 560 }, "\(lines.map(\.box))")
+    }
+
+    /// Light falling to 40% across a two-column page: both columns keep all their lines.
+    @Test func unevenLightKeepsTheLines() throws {
+        var image = try Self.page(width: 960, height: 700, Self.column("c1", lines: 20, x: 40, y: 40)
+                                   + Self.column("c2", lines: 20, x: 520, y: 40))
+        for y in 0..<700 {
+            for x in 0..<960 { image[x, y] = UInt8(Float(image[x, y]) * (1 - 0.6 * Float(x) / 959)) }
+        }
+        let blocks = PageLayout().blocks(in: image)
+        #expect(blocks.map { $0.lines.count } == [20, 20], "\(blocks.map(\.box))")
+    }
+
+    /// A drop capital three lines tall is read on its own and begins the first line's text.
+    @Test func aDropCapitalBeginsItsLine() throws {
+        let items = [("he license and its terms apply to this work", 110, 40), ("and every copy of it that you", 110, 70),
+                     ("make, in any form, source or not,", 110, 100)] + Self.column("c1", lines: 8, x: 40, y: 130)
+        var image = try Self.page(width: 760, height: 400, items)
+        let cap = try TestPages.page(width: 70, height: 90, pixelSize: 90, [("T", 2, -8)])
+        for y in 0..<90 { for x in 0..<70 { image[35 + x, 38 + y] = min(image[35 + x, 38 + y], cap[x, y]) } }
+        let layout = PageLayout().layout(of: image)
+        let lines = layout.blocks.flatMap(\.lines)
+        #expect(lines.count == 12 && lines.first?.joinsNext == true, "\(lines.map(\.box))")
+        let result = try Recognizer(modelPath: TestModels.shippedModelPath).recognize(image)
+        #expect(result.lines.count == 11, "\(result.text)")
+        #expect(result.lines.first?.text.hasPrefix("The license") == true, "\(result.text)")
+    }
+
+    /// Words set far apart (as in a justified narrow column or a table) read as words, not
+    /// `_`: the wide spaces are narrowed before reading, and the words' boxes are still on their ink.
+    @Test func wideSpacesReadAsSpaces() throws {
+        var items = [(String, Int, Int)]()
+        for k in 0..<8 {
+            if k % 2 == 0 {
+                items.append(("the license and its terms", 40, 40 + 30 * k))
+            } else {
+                items += [("notice", 40, 40 + 30 * k), ("grant", 300 + 20 * k, 40 + 30 * k)]
+            }
+        }
+        let (image, ink) = try TestPages.pageAndInk(width: 700, height: 300, items)
+        let result = try Recognizer(modelPath: TestModels.shippedModelPath).recognize(image)
+        #expect(result.lines.count == 8 && !result.text.contains("_"), "\(result.text)")
+        let words = result.lines.flatMap(\.words)
+        for (item, truth) in zip(items, ink) where !item.0.contains(" ") {
+            let word = words.first { Self.iou($0.box, truth) > 0 }
+            #expect(word.map { Self.iou($0.box, truth) >= 0.6 } == true, "\(item.0): \(String(describing: word?.box)) \(truth)")
+        }
+        // Without the narrowing the same lines read with `_` in their spaces.
+        var wide = PageLayout()
+        wide.widestSpace = 100
+        let lines = wide.blocks(in: image).flatMap(\.lines)
+        let model = try OCRModel.load(contentsOf: TestModels.shippedModelPath)
+        let read = Recognizer(model: model).recognizeLines(lines).compactMap { $0?.text }
+        #expect(read.contains { $0.contains("_") }, "\(read)")
+    }
 }
