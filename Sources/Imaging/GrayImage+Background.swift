@@ -15,7 +15,11 @@ extension GrayImage {
             for tx in 0..<columns {
                 histogram.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
                 let x0 = tx * tile, x1 = min(width, x0 + tile), y0 = ty * tile, y1 = min(height, y0 + tile)
-                for y in y0..<y1 { for x in x0..<x1 { histogram[Int(pixels[y * width + x])] += 1 } }
+                histogram.withUnsafeMutableBufferPointer { counts in
+                    pixels.withUnsafeBufferPointer { p in
+                        for y in y0..<y1 { for x in x0..<x1 { counts[Int(p[y * width + x])] += 1 } }
+                    }
+                }
                 let rank = (x1 - x0) * (y1 - y0) * 9 / 10
                 var seen = 0, level = 255
                 for v in 0..<256 {
@@ -58,19 +62,22 @@ extension GrayImage {
         // Even light: the 5% darkest squares' paper within 10% of the brightest's.
         guard sorted[sorted.count / 20] < 0.9 * bright else { return nil }
         var out = self
+        // Each square's column of centres, for interpolating along a row.
+        let fx = (0..<width).map { x in min(max((Float(x) + 0.5) / Float(tile) - 0.5, 0), Float(columns - 1)) }
+        var row = [Float](repeating: 0, count: columns)
         for y in 0..<height {
             // Between the centres of the squares above and below.
             let fy = min(max((Float(y) + 0.5) / Float(tile) - 0.5, 0), Float(rows - 1))
             let y0 = Int(fy), y1 = min(y0 + 1, rows - 1), wy = fy - Float(y0)
-            for x in 0..<width {
-                let fx = min(max((Float(x) + 0.5) / Float(tile) - 0.5, 0), Float(columns - 1))
-                let x0 = Int(fx), x1 = min(x0 + 1, columns - 1), wx = fx - Float(x0)
-                let top = levels[y0 * columns + x0] * (1 - wx) + levels[y0 * columns + x1] * wx
-                let bottom = levels[y1 * columns + x0] * (1 - wx) + levels[y1 * columns + x1] * wx
-                let paper = top * (1 - wy) + bottom * wy
-                guard paper >= 0.5 * usual, paper > 0 else { continue }
-                let v = Float(pixels[y * width + x]) * 255 / paper
-                out.pixels[y * width + x] = UInt8(min(255, v.rounded()))
+            for c in 0..<columns { row[c] = levels[y0 * columns + c] * (1 - wy) + levels[y1 * columns + c] * wy }
+            out.pixels.withUnsafeMutableBufferPointer { pixels in
+                for x in 0..<width {
+                    let x0 = Int(fx[x]), x1 = min(x0 + 1, columns - 1), wx = fx[x] - Float(x0)
+                    let paper = row[x0] * (1 - wx) + row[x1] * wx
+                    guard paper >= 0.5 * usual, paper > 0 else { continue }
+                    let v = Float(pixels[y * width + x]) * (255 / paper) + 0.5
+                    pixels[y * width + x] = v >= 255 ? 255 : UInt8(v)
+                }
             }
         }
         return out

@@ -2,7 +2,9 @@ extension GrayImage {
     /// Counts of each gray value.
     public var histogram: [Int] {
         var counts = [Int](repeating: 0, count: 256)
-        for v in pixels { counts[Int(v)] += 1 }
+        counts.withUnsafeMutableBufferPointer { counts in
+            pixels.withUnsafeBufferPointer { for v in $0 { counts[Int(v)] += 1 } }
+        }
         return counts
     }
 

@@ -1,9 +1,12 @@
+import Foundation
+import Imaging
 import NeuralEngine
+import OCR
 import Platform
 
 enum BenchCommand: Command {
     static let name = "bench"
-    static let abstract = "Measure the engine's speed (GEMM, inference, training)."
+    static let abstract = "Measure the engine's speed (GEMM, inference, training, page layout, pages)."
     static let options: [Option] = [
         Option(["--m", "--n", "--k"], value: "<int>", help: "Matrix sizes (default 512 each)."),
         Option("--arch", value: "<name>", help: "Network preset: small or paper (default small). Weights are random."),
@@ -12,6 +15,7 @@ enum BenchCommand: Command {
         Option("--threads", value: "<int>", help: "Threads (default: the number of cores)."),
         Option("--conv", value: "<name>", help: "3x3 convolutions: winograd (default) or im2col."),
         Option("--repeats", value: "<int>", help: "Timed runs (default 10)."),
+        Option("--model", value: "<model>", help: "page: the model (default: the shipped model)."),
     ]
     static let help = """
         OVERVIEW: Measure the engine's speed. Prints one line per measurement, key=value pairs with
@@ -20,12 +24,17 @@ enum BenchCommand: Command {
         USAGE: ocr bench gemm [--m M] [--n N] [--k K] [--threads N] [--repeats R]
                ocr bench infer|train [--arch small|paper] [--batch B] [--height H] [--width W] [--threads N]
                                      [--conv winograd|im2col]
+               ocr bench layout|page [--threads N] [--model M] IMAGE
 
         ARGUMENTS:
           gemm                    C = A x B on random matrices; prints gflops.
           infer                   A forward pass of the CRNN on random images; prints images_per_s.
           train                   Forward, CTC loss (20 random labels per image), backward and an
                                   Adam step; prints samples_per_s.
+          layout IMAGE            The page layout of a decoded image (binarization, non-text,
+                                  skew, blocks, lines); prints ms_per_page.
+          page IMAGE              Reading a decoded page with the model, layout included;
+                                  prints pages_per_s.
 
         OPTIONS:
         \(options.helpText)
@@ -33,8 +42,9 @@ enum BenchCommand: Command {
 
     static func run(_ args: [String]) throws -> Int32 {
         let parsed = try Arguments(args, options: options)
-        guard let what = parsed.positionals.first, parsed.positionals.count == 1 else {
-            throw UsageError("say what to measure: gemm, infer or train")
+        guard let what = parsed.positionals.first,
+              parsed.positionals.count == (["layout", "page"].contains(what) ? 2 : 1) else {
+            throw UsageError("say what to measure: gemm, infer, train, or layout or page and an image")
         }
         let threads = try parsed.int("--threads", default: Parallelism.threads, range: 1...256)
         let repeats = try parsed.int("--repeats", default: 10, range: 1...100_000)
@@ -68,8 +78,20 @@ enum BenchCommand: Command {
             } else {
                 benchTrain(network, batch: batch, height: height, width: width, threads: threads, repeats: repeats)
             }
+        case "layout", "page":
+            let path = parsed.positionals[1]
+            let image = try ImageDecoder().decodeGray(contentsOf: path)
+            let size = "width=\(image.width) height=\(image.height) threads=\(threads)"
+            if what == "layout" {
+                let seconds = medianSeconds(repeats: repeats) { _ = PageLayout().layout(of: image) }
+                print("bench layout \(size) ms_per_page=\(format(seconds * 1000))")
+            } else {
+                let recognizer = try Recognizer(modelPath: ModelLocation.model(named: parsed.string("--model")))
+                let seconds = medianSeconds(repeats: repeats) { _ = try? recognizer.recognize(image) }
+                print("bench page \(size) pages_per_s=\(format(1 / seconds))")
+            }
         default:
-            throw UsageError("unknown benchmark '\(what)' (choose gemm, infer or train)")
+            throw UsageError("unknown benchmark '\(what)' (choose gemm, infer, train, layout or page)")
         }
         return 0
     }

@@ -242,20 +242,30 @@ public struct LineSegmenter: Sendable {
         // Union-find over ink pixels (-1: paper), each pointing at an earlier pixel of its blob;
         // a blob's root is its first pixel.
         var parent = [Int32](repeating: -1, count: w * h)
-        func root(_ i: Int) -> Int {
-            var i = i
-            while Int(parent[i]) != i { parent[i] = parent[Int(parent[i])]; i = Int(parent[i]) }
-            return i
-        }
-        for y in 0..<h {
-            for x in 0..<w where image[x, y] <= threshold {
-                let i = y * w + x
-                parent[i] = Int32(i)
-                for (dx, dy) in [(-1, 0), (-1, -1), (0, -1), (1, -1)] {
-                    let nx = x + dx, ny = y + dy
-                    guard nx >= 0, nx < w, ny >= 0, parent[ny * w + nx] >= 0 else { continue }
-                    let a = root(i), b = root(ny * w + nx)
+        parent.withUnsafeMutableBufferPointer { parent in
+            image.pixels.withUnsafeBufferPointer { pixels in
+                @inline(__always) func root(_ i: Int) -> Int {
+                    var i = i
+                    while Int(parent[i]) != i { parent[i] = parent[Int(parent[i])]; i = Int(parent[i]) }
+                    return i
+                }
+                @inline(__always) func join(_ i: Int, _ j: Int) {
+                    guard parent[j] >= 0 else { return }
+                    let a = root(i), b = root(j)
                     if a != b { parent[max(a, b)] = Int32(min(a, b)) }
+                }
+                for y in 0..<h {
+                    for x in 0..<w where pixels[y * w + x] <= threshold {
+                        let i = y * w + x
+                        parent[i] = Int32(i)
+                        // The neighbours already seen: left, and the three above.
+                        if x > 0 { join(i, i - 1) }
+                        if y > 0 {
+                            if x > 0 { join(i, i - w - 1) }
+                            join(i, i - w)
+                            if x + 1 < w { join(i, i - w + 1) }
+                        }
+                    }
                 }
             }
         }

@@ -104,8 +104,7 @@ public struct NonTextInk: Sendable {
         let columns = image.width / tile, rows = image.height / tile
         guard columns > 0, rows > 0 else { return ([], [], [], tile) }
         let threshold = Int(image.otsuThreshold())
-        var histogram = [Int](repeating: 0, count: 256)
-        for p in image.pixels { histogram[Int(p)] += 1 }
+        let histogram = image.histogram
         var seen = 0, paper = 255
         for v in 0..<256 {
             seen += histogram[v]
@@ -114,17 +113,26 @@ public struct NonTextInk: Sendable {
         guard paper > threshold else { return ([], [], [], tile) }
         let light = paper - (paper - threshold) / 4
         var picture = [Bool](repeating: false, count: columns * rows)
-        for ty in 0..<rows {
-            for tx in 0..<columns {
-                var dark = 0, gray = 0
-                for y in (ty * tile)..<((ty + 1) * tile) {
-                    for x in (tx * tile)..<((tx + 1) * tile) {
-                        let v = Int(image.pixels[y * image.width + x])
-                        if v <= threshold { dark += 1 } else if v < light { gray += 1 }
+        // Each pixel's kind, by a table: 1 ink, 2 gray between ink and paper, 0 paper.
+        var kind = [UInt8](repeating: 0, count: 256)
+        for v in 0..<256 { kind[v] = v <= threshold ? 1 : v < light ? 2 : 0 }
+        let width = image.width
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for ty in 0..<rows {
+                for tx in 0..<columns {
+                    var dark = 0, gray = 0
+                    for y in (ty * tile)..<((ty + 1) * tile) {
+                        for x in (tx * tile)..<((tx + 1) * tile) {
+                            switch kind[Int(pixels[y * width + x])] {
+                            case 1: dark += 1
+                            case 2: gray += 1
+                            default: break
+                            }
+                        }
                     }
+                    let area = Float(tile * tile)
+                    picture[ty * columns + tx] = Float(dark) >= pictureInk * area || Float(gray) >= pictureGray * area
                 }
-                let area = Float(tile * tile)
-                picture[ty * columns + tx] = Float(dark) >= pictureInk * area || Float(gray) >= pictureGray * area
             }
         }
         // Regions of picture squares at most one square apart.

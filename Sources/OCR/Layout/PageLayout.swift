@@ -177,7 +177,21 @@ public struct PageLayout {
             // A drop capital is read on its own, before the lines it stands beside.
             let caps = initials(of: part, ink: ink, letter: letter, u: u, v: v)
             for i in part where caps.contains(Int(ink.blobOfPixel[i])) { crop[Int(xs[i]) - cx0, Int(ys[i]) - cy0] = paper }
-            let lines = lineSegmenter.lines(in: crop).map { line in
+            // The block's ink is the page's (found once), in the crop's coordinates.
+            var own = LineSegmenter.Ink(xs: [], ys: [], blobOfPixel: [], blobs: [], specks: [], paper: paper)
+            var local = [Int32: Int32]()
+            own.xs.reserveCapacity(part.count); own.ys.reserveCapacity(part.count); own.blobOfPixel.reserveCapacity(part.count)
+            for i in part where !caps.contains(Int(ink.blobOfPixel[i])) {
+                let b = ink.blobOfPixel[i]
+                let k: Int32
+                if let known = local[b] { k = known } else {
+                    k = Int32(own.blobs.count)
+                    local[b] = k
+                    own.blobs.append(ink.blobs[Int(b)])
+                }
+                own.xs.append(xs[i] - Int32(cx0)); own.ys.append(ys[i] - Int32(cy0)); own.blobOfPixel.append(k)
+            }
+            let lines = lineSegmenter.lines(in: crop, ink: crop.height >= 16 ? own : nil).map { line in
                 SegmentedLine(box: PixelBox(x: line.box.x + cx0, y: line.box.y + cy0, width: line.box.width,
                                             height: line.box.height), image: line.image,
                               rowOrigin: line.rowOrigin + cy0, slope: line.slope)
