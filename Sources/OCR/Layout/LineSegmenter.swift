@@ -105,6 +105,8 @@ public struct LineSegmenter: Sendable {
         /// the page layout took out (rules, photos, borders).
         var specks: [Int]
         var paper: UInt8
+        /// The level at and below which a pixel is ink.
+        var threshold: UInt8 = 128
         var blobHeights: [Int] { blobs.map(\.height) }
     }
 
@@ -122,9 +124,9 @@ public struct LineSegmenter: Sendable {
         guard image.width > 0, image.height >= 16 else { return nil }
         let (darkest, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
         guard Int(paper) - Int(darkest) >= 40 else { return nil }
-        let (xs, ys, blobs, blobOfPixel, specks) = Self.inkPixels(image, threshold: image.otsuThreshold(),
-                                                                  speckPixels: speckPixels)
-        return Ink(xs: xs, ys: ys, blobOfPixel: blobOfPixel, blobs: blobs, specks: specks, paper: paper)
+        let threshold = image.otsuThreshold()
+        let (xs, ys, blobs, blobOfPixel, specks) = Self.inkPixels(image, threshold: threshold, speckPixels: speckPixels)
+        return Ink(xs: xs, ys: ys, blobOfPixel: blobOfPixel, blobs: blobs, specks: specks, paper: paper, threshold: threshold)
     }
 
     /// The lines of `image` (dark text on light paper), top to bottom.

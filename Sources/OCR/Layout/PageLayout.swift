@@ -60,9 +60,18 @@ public struct PageLayout {
         public var photos: [PixelBox] = []
     }
 
+    /// Images at least this many pixels both ways have their light evened out when it is uneven.
+    static let evenedSide = 320
+
     /// ``blocks(in:)`` with the skew and the photos.
     public func layout(of original: GrayImage) -> Page {
         var image = original
+        // A page lit unevenly is evened out first, so that one threshold holds across it (the
+        // squares about a letter wide on a page; an image too small to be a page is left alone).
+        if image.width >= Self.evenedSide && image.height >= Self.evenedSide,
+           let even = image.evenlyLit(tile: max(16, min(image.width, image.height) / 64)) {
+            image = even
+        }
         var found = lineSegmenter.ink(of: image)
         // The ink is found once, whether the page is cut or read as one block.
         var whole: Page {
@@ -73,12 +82,7 @@ public struct PageLayout {
         // neighbours): it is read whole, as before pages were laid out.
         guard let raw = found, !raw.xs.isEmpty, var letter = Self.letterHeight(raw.blobHeights),
               Float(image.height) >= minimumColumnLines * 2 * letter else { return whole }
-        // A page lit unevenly is evened out first, so that one threshold holds across it.
-        if let even = image.evenlyLit(tile: max(16, Int(2 * letter))) {
-            image = even
-            found = lineSegmenter.ink(of: image)
-        }
-        guard let lit = found, !lit.xs.isEmpty else { return whole }
+        let lit = raw
         // What is not text goes: photos, rules, borders.
         let (ink, framed, beyond) = nonText.removing(from: lit, of: image, letter: Self.letterHeight(lit.blobHeights) ?? letter)
         let photos = framed.map { box in
@@ -178,15 +182,16 @@ public struct PageLayout {
             let caps = initials(of: part, ink: ink, letter: letter, u: u, v: v)
             for i in part where caps.contains(Int(ink.blobOfPixel[i])) { crop[Int(xs[i]) - cx0, Int(ys[i]) - cy0] = paper }
             // The block's ink is the page's (found once), in the crop's coordinates.
-            var own = LineSegmenter.Ink(xs: [], ys: [], blobOfPixel: [], blobs: [], specks: [], paper: paper)
-            var local = [Int32: Int32]()
+            var own = LineSegmenter.Ink(xs: [], ys: [], blobOfPixel: [], blobs: [], specks: [], paper: paper,
+                                        threshold: ink.threshold)
+            var local = [Int32](repeating: -1, count: ink.blobs.count)
             own.xs.reserveCapacity(part.count); own.ys.reserveCapacity(part.count); own.blobOfPixel.reserveCapacity(part.count)
             for i in part where !caps.contains(Int(ink.blobOfPixel[i])) {
                 let b = ink.blobOfPixel[i]
-                let k: Int32
-                if let known = local[b] { k = known } else {
+                var k = local[Int(b)]
+                if k < 0 {
                     k = Int32(own.blobs.count)
-                    local[b] = k
+                    local[Int(b)] = k
                     own.blobs.append(ink.blobs[Int(b)])
                 }
                 own.xs.append(xs[i] - Int32(cx0)); own.ys.append(ys[i] - Int32(cy0)); own.blobOfPixel.append(k)
@@ -207,18 +212,18 @@ public struct PageLayout {
     /// most two letters tall, at least ten of them), unlike a headline's. Blob numbers, left to right.
     func initials(of part: [Int], ink: LineSegmenter.Ink, letter: Float, u: [Int32], v: [Int32]) -> [Int] {
         guard let (left, _) = Self.range(part, u), let (top, _) = Self.range(part, v) else { return [] }
-        var corner = [Int32: (u: Int32, v: Int32)]()
+        // Each blob's least u and v in the part (Int32.max: not in it).
+        var corner = [(u: Int32, v: Int32)](repeating: (Int32.max, Int32.max), count: ink.blobs.count)
         for i in part {
-            let b = ink.blobOfPixel[i]
-            let c = corner[b] ?? (u[i], v[i])
-            corner[b] = (min(c.u, u[i]), min(c.v, v[i]))
+            let b = Int(ink.blobOfPixel[i])
+            corner[b] = (min(corner[b].u, u[i]), min(corner[b].v, v[i]))
         }
         var caps = [Int](), others = [Int]()
-        for (b, c) in corner {
-            let blob = ink.blobs[Int(b)], h = Float(blob.height)
+        for (b, c) in corner.enumerated() where c.u != Int32.max {
+            let blob = ink.blobs[b], h = Float(blob.height)
             if h >= initialHeight * letter && h <= 12 * letter && Float(Int(c.u) - left) <= letter
                 && Float(Int(c.v) - top) <= 2 * letter {
-                caps.append(Int(b))
+                caps.append(b)
             } else {
                 others.append(blob.height)
             }
