@@ -10,7 +10,12 @@ import Imaging
 ///   text: upright (text lines lie flat), or flat but at most ``ruleThickness`` letters thick
 ///   (a rule) or filling at least ``solidDensity`` of its box (a black band), or at least
 ///   ``photoSide`` letters both ways (a box, a table's grid); its own pixels go, what they
-///   surround (a table's cells) stays.
+///   surround (a table's cells) stays;
+/// - a **picture the threshold breaks up** (a light photo): a region of letter-wide squares whose
+///   pixels are mostly ink (``pictureInk``) or mostly the grays between ink and paper
+///   (``pictureGray``), at least ``photoSide`` letters both ways; along the image's edge, one at
+///   least ``photoSide`` letters long is what lies beyond the page (a scanner's lid, the wedge a
+///   turned page leaves), taken out square by square.
 public struct NonTextInk: Sendable {
     public var photoSide: Float = 10
     public var photoDensity: Float = 0.2

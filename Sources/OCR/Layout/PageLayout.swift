@@ -8,8 +8,10 @@ public struct TextBlock: Sendable {
     public var lines: [SegmentedLine]
 }
 
-/// Finds the blocks of text on a page and puts them in reading order, by recursive X-Y cuts on
-/// the page's ink (specks left out, the page's skew taken out of the coordinates): a part of the
+/// Finds the blocks of text on a page and puts them in reading order. The page's light is evened
+/// out when it is uneven (``GrayImage/evenlyLit(tile:)``); what is ink but not text (photos,
+/// rules, frames, borders: ``NonTextInk``) is taken out, a photo keeping its place; then recursive
+/// X-Y cuts on the page's ink (specks left out, the page's skew taken out of the coordinates): a part of the
 /// page that is at least ``minimumColumnLines`` lines tall is cut at every vertical gap at least
 /// ``gutterWidth`` letters wide that runs through all of it (columns, read left to right); a part
 /// without such a gap is cut at every horizontal gap wider than the gaps between its lines (a title
@@ -18,7 +20,8 @@ public struct TextBlock: Sendable {
 /// where the gaps of two columns happen to line up; a title across the columns stops the vertical
 /// gap, so it is cut off above them first. The unit, a letter, is the median height of the
 /// letter-sized blobs of ink (about the x-height). All limits are in letters, so they hold at any
-/// resolution.
+/// resolution. A drop capital at a block's top left is read on its own and begins the line beside
+/// it; the wide blank runs inside a line are narrowed to ``widestSpace`` before it is read.
 public struct PageLayout {
     /// The narrowest vertical gap between columns, in letters.
     public var gutterWidth: Float = 1.5
@@ -82,9 +85,8 @@ public struct PageLayout {
         // neighbours): it is read whole, as before pages were laid out.
         guard let raw = found, !raw.xs.isEmpty, var letter = Self.letterHeight(raw.blobHeights),
               Float(image.height) >= minimumColumnLines * 2 * letter else { return whole }
-        let lit = raw
-        // What is not text goes: photos, rules, borders.
-        let (ink, framed, beyond) = nonText.removing(from: lit, of: image, letter: Self.letterHeight(lit.blobHeights) ?? letter)
+        // What is not text goes: photos, rules, borders, what lies beyond the page.
+        let (ink, framed, beyond) = nonText.removing(from: raw, of: image, letter: letter)
         let photos = framed.map { box in
             let x0 = max(0, box.x), y0 = max(0, box.y)
             return PixelBox(x: x0, y: y0, width: min(image.width, box.x + box.width) - x0,
