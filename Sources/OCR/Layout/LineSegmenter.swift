@@ -299,6 +299,8 @@ public struct LineSegmenter: Sendable {
             blobs.append(blob)
         }
         var xs = [Int32](), ys = [Int32](), blobOfPixel = [Int32](), specks = [Int]()
+        let inkCount = blobs.reduce(0) { $0 + $1.pixels }
+        xs.reserveCapacity(inkCount); ys.reserveCapacity(inkCount); blobOfPixel.reserveCapacity(inkCount)
         for y in 0..<h {
             for x in 0..<w where parent[y * w + x] != -1 {
                 let b = number[Int(-2 - parent[y * w + x])]
