@@ -106,7 +106,8 @@ import TestSupport
     }
 
     /// A textured gray picture (a smooth random field with noise), not text.
-    static func paintPhoto(_ page: inout GrayImage, x: Int, y: Int, width: Int, height: Int) {
+    /// `halftone`: printed as a screen of round black dots 6 px apart, as a magazine prints it.
+    static func paintPhoto(_ page: inout GrayImage, x: Int, y: Int, width: Int, height: Int, halftone: Bool = false) {
         var seed: UInt64 = 12345
         func random() -> Float {
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
@@ -116,7 +117,14 @@ import TestSupport
         for yy in 0..<height {
             for xx in 0..<width {
                 let v = cells[(yy / 40) * (width / 40 + 2) + xx / 40] + 30 * (random() - 0.5)
-                page[x + xx, y + yy] = UInt8(max(0, min(255, v)))
+                if halftone {
+                    // A dot covers the share of its cell that the gray is dark.
+                    let cx = Float(xx % 6) - 2.5, cy = Float(yy % 6) - 2.5
+                    let reach = (cx * cx + cy * cy).squareRoot() / (6 / Float(2).squareRoot())
+                    page[x + xx, y + yy] = reach < (1 - max(0, min(255, v)) / 255).squareRoot() ? 0 : 255
+                } else {
+                    page[x + xx, y + yy] = UInt8(max(0, min(255, v)))
+                }
             }
         }
     }
@@ -139,6 +147,18 @@ import TestSupport
         #expect(result.photos == page.photos && result.lines.count == 33)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(OutputFormat.json.record(of: result, path: "p").utf8)) as? [String: Any])
         #expect((json["photos"] as? [[String: Int]])?.count == page.photos.count)
+    }
+
+    /// A photo printed in halftone dots is left out as well.
+    @Test func aHalftonePhotoIsLeftOut() throws {
+        let items = [("A Title Across Both Columns", 300, 30)] + Self.column("c1", lines: 10, x: 40, y: 400)
+            + Self.column("c2", lines: 22, x: 520, y: 100)
+        var image = try Self.page(width: 960, height: 800, items)
+        Self.paintPhoto(&image, x: 40, y: 100, width: 400, height: 270, halftone: true)
+        let page = PageLayout().layout(of: image)
+        #expect(page.blocks.map { $0.lines.count } == [1, 10, 22], "\(page.blocks.map(\.box))")
+        #expect(page.photos.contains { $0.x <= 45 && $0.y <= 105 && $0.x + $0.width >= 435 && $0.y + $0.height >= 365 },
+                "\(page.photos)")
     }
 
     /// A rule down the middle of the gutter does not join the columns, and is not read.
