@@ -160,8 +160,12 @@ public struct PageLayout {
 
         var clean = image
         for i in specks { clean.pixels[i] = paper }
-        var partOf = [Int32](repeating: -1, count: image.width * image.height)
-        for (p, part) in parts.enumerated() { for i in part { partOf[Int(ys[i]) * image.width + Int(xs[i])] = Int32(p) } }
+        // Which part each ink pixel is in, 1 up (0: paper); parts past 65,534 share the last number.
+        var partOf = [UInt16](repeating: 0, count: image.width * image.height)
+        for (p, part) in parts.enumerated() {
+            let number = UInt16(min(p + 1, Int(UInt16.max)))
+            for i in part { partOf[Int(ys[i]) * image.width + Int(xs[i])] = number }
+        }
         var blocks = [TextBlock]()
         for (p, part) in parts.enumerated() {
             var x0 = Int.max, x1 = -1, y0 = Int.max, y1 = -1
@@ -174,31 +178,38 @@ public struct PageLayout {
             let cx1 = min(image.width, x1 + 1 + margin), cy1 = min(image.height, y1 + 1 + margin)
             // The block's picture holds its own ink only: other blocks' ink in its box is paper.
             var crop = clean.cropped(x: cx0, y: cy0, width: cx1 - cx0, height: cy1 - cy0)
-            for y in cy0..<cy1 {
-                for x in cx0..<cx1 {
-                    let owner = partOf[y * image.width + x]
-                    if owner >= 0 && owner != Int32(p) { crop[x - cx0, y - cy0] = paper }
+            let own = UInt16(min(p + 1, Int(UInt16.max)))
+            partOf.withUnsafeBufferPointer { partOf in
+                crop.pixels.withUnsafeMutableBufferPointer { pixels in
+                    let cw = cx1 - cx0
+                    for y in cy0..<cy1 {
+                        for x in cx0..<cx1 {
+                            let owner = partOf[y * image.width + x]
+                            if owner != 0 && owner != own { pixels[(y - cy0) * cw + x - cx0] = paper }
+                        }
+                    }
                 }
             }
             // A drop capital is read on its own, before the lines it stands beside.
             let caps = initials(of: part, ink: ink, letter: letter, u: u, v: v)
             for i in part where caps.contains(Int(ink.blobOfPixel[i])) { crop[Int(xs[i]) - cx0, Int(ys[i]) - cy0] = paper }
             // The block's ink is the page's (found once), in the crop's coordinates.
-            var own = LineSegmenter.Ink(xs: [], ys: [], blobOfPixel: [], blobs: [], specks: [], paper: paper,
-                                        threshold: ink.threshold)
+            var blockInk = LineSegmenter.Ink(xs: [], ys: [], blobOfPixel: [], blobs: [], specks: [], paper: paper,
+                                             threshold: ink.threshold)
             var local = [Int32](repeating: -1, count: ink.blobs.count)
-            own.xs.reserveCapacity(part.count); own.ys.reserveCapacity(part.count); own.blobOfPixel.reserveCapacity(part.count)
+            blockInk.xs.reserveCapacity(part.count); blockInk.ys.reserveCapacity(part.count)
+            blockInk.blobOfPixel.reserveCapacity(part.count)
             for i in part where !caps.contains(Int(ink.blobOfPixel[i])) {
                 let b = ink.blobOfPixel[i]
                 var k = local[Int(b)]
                 if k < 0 {
-                    k = Int32(own.blobs.count)
+                    k = Int32(blockInk.blobs.count)
                     local[Int(b)] = k
-                    own.blobs.append(ink.blobs[Int(b)])
+                    blockInk.blobs.append(ink.blobs[Int(b)])
                 }
-                own.xs.append(xs[i] - Int32(cx0)); own.ys.append(ys[i] - Int32(cy0)); own.blobOfPixel.append(k)
+                blockInk.xs.append(xs[i] - Int32(cx0)); blockInk.ys.append(ys[i] - Int32(cy0)); blockInk.blobOfPixel.append(k)
             }
-            let lines = lineSegmenter.lines(in: crop, ink: crop.height >= 16 ? own : nil).map { line in
+            let lines = lineSegmenter.lines(in: crop, ink: crop.height >= 16 ? blockInk : nil).map { line in
                 SegmentedLine(box: PixelBox(x: line.box.x + cx0, y: line.box.y + cy0, width: line.box.width,
                                             height: line.box.height), image: line.image,
                               rowOrigin: line.rowOrigin + cy0, slope: line.slope)
