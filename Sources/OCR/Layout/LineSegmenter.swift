@@ -170,14 +170,19 @@ public struct LineSegmenter: Sendable {
             let r0 = band.lowerBound - margin, r1 = band.upperBound + margin
             var line = GrayImage(width: x1 - x0, height: r1 - r0, value: paper)
             let own = bandOfRow[band.lowerBound]
-            for x in x0..<x1 {
-                // The inverse of `row`: pixel (x, y) sits in row r.
-                let offset = Self.row(Int32(x), 0, q, shift)
-                for r in r0..<r1 {
-                    // Rows of another line stay paper: a line's picture holds its own ink only.
-                    if r >= 0 && r < rows && bandOfRow[r] >= 0 && bandOfRow[r] != own { continue }
-                    let y = r - offset
-                    if y >= 0 && y < image.height { line[x - x0, r - r0] = clean[x, y] }
+            // The inverse of `row`: pixel (x, y) sits in row r = y + offset(x).
+            let offsets = (x0..<x1).map { Self.row(Int32($0), 0, q, shift) }
+            let lineWidth = x1 - x0, imageWidth = image.width, imageHeight = image.height
+            line.pixels.withUnsafeMutableBufferPointer { out in
+                clean.pixels.withUnsafeBufferPointer { page in
+                    for r in r0..<r1 {
+                        // Rows of another line stay paper: a line's picture holds its own ink only.
+                        if r >= 0 && r < rows && bandOfRow[r] >= 0 && bandOfRow[r] != own { continue }
+                        for i in 0..<lineWidth {
+                            let y = r - offsets[i]
+                            if y >= 0 && y < imageHeight { out[(r - r0) * lineWidth + i] = page[y * imageWidth + x0 + i] }
+                        }
+                    }
                 }
             }
             let y0 = max(0, b.minY - margin), y1 = min(image.height, b.maxY + 1 + margin)
