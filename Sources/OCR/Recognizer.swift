@@ -169,6 +169,14 @@ public final class Recognizer: @unchecked Sendable {
             result.lines.append(line)
             results[image] = .success(result)
         }
+        // A drop capital with no line after it is a line of its own.
+        for (image, cap) in initial {
+            guard case .success(var result) = results[image] else { continue }
+            var line = cap
+            line.block = max(0, result.blocks.count - 1)
+            result.lines.append(line)
+            results[image] = .success(result)
+        }
         return results
     }
 
