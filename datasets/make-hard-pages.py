@@ -20,6 +20,8 @@ across the page, blurred, noisy, JPEG-compressed). Photos are smooth random gray
 edges and texture, not text; the ground truth leaves them out.
 """
 import os, random, re, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from license_paragraphs import license_paragraphs
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 import numpy as np
 
@@ -33,13 +35,7 @@ families = [('NimbusRoman-Regular', 'NimbusRoman-Bold', 'NimbusRoman-Italic'),
             ('C059-Roman', 'C059-Bold', 'C059-Italic'),
             ('P052-Roman', 'P052-Bold', 'P052-Italic'),
             ('NimbusSans-Regular', 'NimbusSans-Bold', 'NimbusSans-Italic')]
-paragraphs = []
-for name in ['GPL-3', 'Apache-2.0', 'MPL-2.0']:
-    text = open('/usr/share/common-licenses/' + name, encoding='utf-8').read()
-    for p in text.split('\n\n'):
-        p = re.sub(r'\s+', ' ', p).strip()
-        if len(p) > 250 and not re.search(r'[_=*<>]{2,}|http', p):
-            paragraphs.append(p)
+paragraphs = license_paragraphs()
 titles = ['On the Terms of Distribution', 'A Review of Licensing Practice', 'Notes on Derivative Works',
           'What a Contributor Grants', 'Conditions and Their Limits', 'The Scope of a Patent License']
 authors = ['The Editors', 'A. N. Author and B. Writer', 'The Review Board']

@@ -12,19 +12,14 @@ written scan-degraded (X-scan.png: rotated up to 1.5 degrees, blurred, noisy, JP
 Hyphenation is off, so the ground truth's words are the page's words.
 """
 import os, random, re, subprocess, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from license_paragraphs import license_paragraphs
 
 out = sys.argv[1]
 seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 os.makedirs(out, exist_ok=True)
 rng = random.Random(seed)
-paragraphs = []
-for name in ['GPL-3', 'Apache-2.0', 'MPL-2.0']:
-    text = open('/usr/share/common-licenses/' + name, encoding='utf-8').read()
-    for p in text.split('\n\n'):
-        p = re.sub(r'\s+', ' ', p).strip()
-        # Running prose only: no headings, lists of one word, or ASCII art.
-        if len(p) > 250 and not re.search(r'[_=*<>]{2,}|http', p):
-            paragraphs.append(p)
+paragraphs = license_paragraphs()
 titles = ['On the Terms of Distribution', 'A Review of Licensing Practice', 'Notes on Derivative Works',
           'What a Contributor Grants', 'Conditions and Their Limits', 'The Scope of a Patent License']
 authors = ['The Editors', 'A. N. Author and B. Writer', 'The Review Board']

@@ -20,7 +20,7 @@ public struct PageErrorRates: Sendable {
     /// Adds one page: what was read and its ground truth.
     public mutating func add(prediction: String, reference: String) {
         let p = Self.normalized(prediction), r = Self.normalized(reference)
-        characterEdits += scalarEditDistance(Array(p.unicodeScalars), Array(r.unicodeScalars))
+        characterEdits += editDistance(p.unicodeScalars.map(\.value), r.unicodeScalars.map(\.value))
         referenceCharacters += r.unicodeScalars.count
         var counts = [Substring: Int]()
         for word in r.split(separator: " ") { counts[word, default: 0] += 1 }
@@ -71,21 +71,4 @@ public struct PageErrorRates: Sendable {
     static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
         s.properties.isWhitespace || (0x1C...0x1F).contains(s.value)
     }
-}
-
-/// Levenshtein distance between two scalar sequences, in O(|b|) memory (a page is thousands).
-func scalarEditDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    let bv = b.map(\.value)
-    var previous = Array(0...bv.count), current = [Int](repeating: 0, count: bv.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        let ai = a[i - 1].value
-        for j in 1...bv.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ai == bv[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[bv.count]
 }
