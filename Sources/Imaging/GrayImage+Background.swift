@@ -67,21 +67,31 @@ extension GrayImage {
         // Even light: the 5% darkest squares' paper within 10% of the brightest's.
         guard sorted[sorted.count / 20] < 0.9 * bright else { return nil }
         var out = self
-        // Each square's column of centres, for interpolating along a row.
-        let fx = (0..<width).map { x in min(max((Float(x) + 0.5) / Float(tile) - 0.5, 0), Float(columns - 1)) }
-        var row = [Float](repeating: 0, count: columns)
-        for y in 0..<height {
-            // Between the centres of the squares above and below.
-            let fy = min(max((Float(y) + 0.5) / Float(tile) - 0.5, 0), Float(rows - 1))
-            let y0 = Int(fy), y1 = min(y0 + 1, rows - 1), wy = fy - Float(y0)
-            for c in 0..<columns { row[c] = levels[y0 * columns + c] * (1 - wy) + levels[y1 * columns + c] * wy }
-            out.pixels.withUnsafeMutableBufferPointer { pixels in
-                for x in 0..<width {
-                    let x0 = Int(fx[x]), x1 = min(x0 + 1, columns - 1), wx = fx[x] - Float(x0)
-                    let paper = row[x0] * (1 - wx) + row[x1] * wx
-                    guard paper >= 0.5 * usual, paper > 0 else { continue }
-                    let v = Float(pixels[y * width + x]) * (255 / paper) + 0.5
-                    pixels[y * width + x] = v >= 255 ? 255 : UInt8(v)
+        // Each row of squares' paper interpolated across the image between the squares' centres.
+        let across = (0..<rows).map { r in
+            (0..<width).map { x -> Float in
+                let fx = min(max((Float(x) + 0.5) / Float(tile) - 0.5, 0), Float(columns - 1))
+                let x0 = Int(fx), x1 = min(x0 + 1, columns - 1), wx = fx - Float(x0)
+                return levels[r * columns + x0] * (1 - wx) + levels[r * columns + x1] * wx
+            }
+        }
+        let half = 0.5 * usual
+        out.pixels.withUnsafeMutableBufferPointer { pixels in
+            for y in 0..<height {
+                // Between the rows of squares above and below.
+                let fy = min(max((Float(y) + 0.5) / Float(tile) - 0.5, 0), Float(rows - 1))
+                let y0 = Int(fy), y1 = min(y0 + 1, rows - 1), wy = fy - Float(y0)
+                let row = pixels.baseAddress! + y * width
+                across[y0].withUnsafeBufferPointer { above in
+                    across[y1].withUnsafeBufferPointer { below in
+                        for x in 0..<width {
+                            let paper = above[x] * (1 - wy) + below[x] * wy
+                            // Not paper (a border, a dark photo): kept as it is.
+                            let gain: Float = paper >= half && paper > 0 ? 255 / paper : 1
+                            let v = min(Float(row[x]) * gain + 0.5, 255)
+                            row[x] = UInt8(v)
+                        }
+                    }
                 }
             }
         }

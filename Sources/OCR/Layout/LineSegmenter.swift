@@ -242,60 +242,71 @@ public struct LineSegmenter: Sendable {
 
     /// The coordinates of the pixels at or below `threshold`, but those of 8-connected blobs of at
     /// most `speckPixels` pixels (scanner dust, which would join the lines through the gaps), the
-    /// other blobs' heights, and the specks' pixels (y · width + x).
+    /// other blobs (numbered in the order their first pixel comes in a scan row by row), and the
+    /// specks' pixels (y · width + x). Pixels come in scan order. The blobs are labelled by runs:
+    /// each row's runs of ink, joined by union-find to the runs of the row above that touch them.
     static func inkPixels(_ image: GrayImage, threshold: UInt8, speckPixels: Int)
         -> (xs: [Int32], ys: [Int32], blobs: [Blob], blobOfPixel: [Int32], specks: [Int]) {
         let w = image.width, h = image.height
-        // Union-find over ink pixels (-1: paper), each pointing at an earlier pixel of its blob;
-        // a blob's root is its first pixel.
-        var parent = [Int32](repeating: -1, count: w * h)
+        // The runs of ink, row by row and left to right: [start, end) in row `runRow`.
+        var runStart = [Int32](), runEnd = [Int32](), runRow = [Int32]()
+        var rowRuns = [Int](repeating: 0, count: h + 1)  // the first run of each row
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for y in 0..<h {
+                rowRuns[y] = runStart.count
+                let row = pixels.baseAddress! + y * w
+                var x = 0
+                while x < w {
+                    while x < w && row[x] > threshold { x += 1 }
+                    guard x < w else { break }
+                    let s = x
+                    while x < w && row[x] <= threshold { x += 1 }
+                    runStart.append(Int32(s)); runEnd.append(Int32(x)); runRow.append(Int32(y))
+                }
+            }
+            rowRuns[h] = runStart.count
+        }
+        let runCount = runStart.count
+        // Union-find over runs, each pointing at an earlier run of its blob; a blob's root is its
+        // first run. A run touches one above that overlaps it or meets it at a corner.
+        var parent = [Int32](0..<Int32(runCount))
         parent.withUnsafeMutableBufferPointer { parent in
-            image.pixels.withUnsafeBufferPointer { pixels in
-                @inline(__always) func root(_ i: Int) -> Int {
-                    var i = i
-                    while Int(parent[i]) != i { parent[i] = parent[Int(parent[i])]; i = Int(parent[i]) }
-                    return i
-                }
-                @inline(__always) func join(_ i: Int, _ j: Int) {
-                    guard parent[j] >= 0 else { return }
-                    let a = root(i), b = root(j)
-                    if a != b { parent[max(a, b)] = Int32(min(a, b)) }
-                }
-                for y in 0..<h {
-                    for x in 0..<w where pixels[y * w + x] <= threshold {
-                        let i = y * w + x
-                        parent[i] = Int32(i)
-                        // The neighbours already seen: left, and the three above.
-                        if x > 0 { join(i, i - 1) }
-                        if y > 0 {
-                            if x > 0 { join(i, i - w - 1) }
-                            join(i, i - w)
-                            if x + 1 < w { join(i, i - w + 1) }
-                        }
+            @inline(__always) func root(_ i: Int) -> Int {
+                var i = i
+                while Int(parent[i]) != i { parent[i] = parent[Int(parent[i])]; i = Int(parent[i]) }
+                return i
+            }
+            for y in 1..<max(1, h) {
+                var above = rowRuns[y - 1]
+                let aboveEnd = rowRuns[y]
+                for r in rowRuns[y]..<rowRuns[y + 1] {
+                    // Runs above that end before this one's left corner touch no later run either.
+                    while above < aboveEnd && runEnd[above] < runStart[r] { above += 1 }
+                    var k = above
+                    while k < aboveEnd && runStart[k] <= runEnd[r] {
+                        let a = root(k), b = root(r)
+                        if a != b { parent[max(a, b)] = Int32(min(a, b)) }
+                        k += 1
                     }
                 }
             }
+            for r in 0..<runCount { parent[r] = Int32(root(r)) }
         }
-        // Blob numbers, in the order of their roots (which come first in the scan), replace the
-        // links: pixel i then holds -2 - its blob's number. Each blob's size and box.
-        var all = [Blob]()
-        for y in 0..<h {
-            for x in 0..<w where parent[y * w + x] != -1 {
-                let i = y * w + x
-                var r = i
-                while parent[r] >= 0 && Int(parent[r]) != r { r = Int(parent[r]) }
-                let b: Int
-                if parent[r] >= 0 {  // an unnumbered root: this pixel
-                    b = all.count
-                    all.append(Blob(pixels: 0, minX: x, maxX: x, minY: y, maxY: y))
-                } else {
-                    b = Int(-2 - parent[r])
-                }
-                parent[i] = Int32(-2 - b)
-                all[b].pixels += 1
-                all[b].minX = min(all[b].minX, x); all[b].maxX = max(all[b].maxX, x)
-                all[b].maxY = y
+        // Blob numbers in the order of their roots; each blob's size and box.
+        var all = [Blob](), blobOfRun = [Int32](repeating: 0, count: runCount)
+        for r in 0..<runCount {
+            let x0 = Int(runStart[r]), x1 = Int(runEnd[r]) - 1, y = Int(runRow[r])
+            let b: Int
+            if Int(parent[r]) == r {
+                b = all.count
+                all.append(Blob(pixels: 0, minX: x0, maxX: x1, minY: y, maxY: y))
+            } else {
+                b = Int(blobOfRun[Int(parent[r])])
             }
+            blobOfRun[r] = Int32(b)
+            all[b].pixels += x1 - x0 + 1
+            all[b].minX = min(all[b].minX, x0); all[b].maxX = max(all[b].maxX, x1)
+            all[b].maxY = y
         }
         // The blobs but specks, renumbered; each ink pixel's blob.
         var number = [Int32](repeating: -1, count: all.count), blobs = [Blob]()
@@ -306,16 +317,12 @@ public struct LineSegmenter: Sendable {
         var xs = [Int32](), ys = [Int32](), blobOfPixel = [Int32](), specks = [Int]()
         let inkCount = blobs.reduce(0) { $0 + $1.pixels }
         xs.reserveCapacity(inkCount); ys.reserveCapacity(inkCount); blobOfPixel.reserveCapacity(inkCount)
-        for y in 0..<h {
-            for x in 0..<w where parent[y * w + x] != -1 {
-                let b = number[Int(-2 - parent[y * w + x])]
-                if b >= 0 {
-                    xs.append(Int32(x))
-                    ys.append(Int32(y))
-                    blobOfPixel.append(b)
-                } else {
-                    specks.append(y * w + x)
-                }
+        for r in 0..<runCount {
+            let b = number[Int(blobOfRun[r])], y = runRow[r]
+            if b >= 0 {
+                for x in runStart[r]..<runEnd[r] { xs.append(x); ys.append(y); blobOfPixel.append(b) }
+            } else {
+                for x in runStart[r]..<runEnd[r] { specks.append(Int(y) * w + Int(x)) }
             }
         }
         return (xs, ys, blobs, blobOfPixel, specks)

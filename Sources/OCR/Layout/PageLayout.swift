@@ -105,24 +105,41 @@ public struct PageLayout {
         }
         letter = inkLetter
         let (xs, ys, specks, paper) = (ink.xs, ink.ys, ink.specks, ink.paper)
-        // The skew out of the coordinates: rows follow the text lines, columns stand square to them.
+        let blobCount = ink.blobs.count
+        // The skew out of the coordinates: rows follow the text lines, columns stand square to
+        // them. Each blob's extent in the deskewed coordinates u = x - y·slope, v = y + x·slope;
+        // the page is cut between blobs (a blob, being connected, spans its extent whole).
         let slope = pageSlope(xs: xs, ys: ys, width: image.width, height: image.height)
-        var u = [Int32](repeating: 0, count: xs.count), v = [Int32](repeating: 0, count: xs.count)
-        for i in xs.indices {
-            u[i] = Int32((Float(xs[i]) - Float(ys[i]) * slope).rounded())
-            v[i] = Int32((Float(ys[i]) + Float(xs[i]) * slope).rounded())
-        }
+        let q = LineSegmenter.fixedPoint(slope)
+        var extent = Extents(count: blobCount)
         // Blocks are set apart by more than the gap between the lines of a block: the median gap
         // between rows of ink within upright slices of the page (single- or double-spaced; a
         // slice holds about one column, whose lines' baselines the next column need not share).
-        let all = Array(xs.indices)
+        let reach = Int((abs(slope) * Float(image.width)).rounded(.up)) + 1
+        let vBase = -reach, vCount = image.height + 2 * reach + 1
+        var filled = [Bool](repeating: false, count: Self.skewSlices * vCount)
+        let sliceOf = (0..<image.width).map { x in (0..<Self.skewSlices).last { $0 * image.width / Self.skewSlices <= x } ?? 0 }
+        xs.withUnsafeBufferPointer { xs in
+            ys.withUnsafeBufferPointer { ys in
+                ink.blobOfPixel.withUnsafeBufferPointer { blobOf in
+                    for i in 0..<xs.count {
+                        let x = Int(xs[i]), y = Int(ys[i]), b = Int(blobOf[i])
+                        let u = Int32(x - ((y &* q &+ 32768) >> 16)), v = Int32(y + ((x &* q &+ 32768) >> 16))
+                        extent.include(b, u: u, v: v)
+                        filled[sliceOf[x] * vCount + Int(v) - vBase] = true
+                    }
+                }
+            }
+        }
         var separation = blockGap * letter
         var lineGaps = [Int]()
         for k in 0..<Self.skewSlices {
-            let lo = Int32(k * image.width / Self.skewSlices), hi = Int32((k + 1) * image.width / Self.skewSlices)
-            let slice = all.filter { xs[$0] >= lo && xs[$0] < hi }
-            guard let (vMin, vMax) = Self.range(slice, v) else { continue }
-            lineGaps += Self.gaps(slice, v, from: vMin, to: vMax, minimum: 1).map(\.count)
+            let rows = filled[(k * vCount)..<((k + 1) * vCount)]
+            guard let first = rows.firstIndex(of: true), let last = rows.lastIndex(of: true) else { continue }
+            var run = 0
+            for r in first...last {
+                if rows[r] { if run > 0 { lineGaps.append(run) }; run = 0 } else { run += 1 }
+            }
         }
         if !lineGaps.isEmpty { separation = max(separation, lineGapRatio * Float(lineGaps.sorted()[lineGaps.count / 2])) }
         // A photo takes its place in the layout, though its ink is gone: points around its box
@@ -136,106 +153,136 @@ public struct PageLayout {
             for x in stride(from: x0, through: x1, by: step) { outline += [(x, y0), (x, y1)] }
             for y in stride(from: y0, through: y1, by: step) { outline += [(x0, y), (x1, y)] }
             for (x, y) in outline {
-                u.append(Int32((Float(x) - Float(y) * slope).rounded()))
-                v.append(Int32((Float(y) + Float(x) * slope).rounded()))
+                extent.append(u: Int32(x - ((y &* q &+ 32768) >> 16)), v: Int32(y + ((x &* q &+ 32768) >> 16)))
             }
         }
-        let parts = cut(all + Array(xs.count..<u.count), u: u, v: v, letter: letter, separation: separation)
-            .map { $0.filter { $0 < xs.count } }.filter { !$0.isEmpty }
+        let parts = cut(Array(0..<extent.count), extent, letter: letter, separation: separation)
+            .map { $0.filter { $0 < blobCount } }.filter { !$0.isEmpty }
         let skewDegrees = atan(slope) * 180 / .pi
+        // The page without its specks and what is not text, to cut lines out of.
+        var cleaned: GrayImage {
+            var clean = image
+            clean.pixels.withUnsafeMutableBufferPointer { pixels in for i in specks { pixels[i] = paper } }
+            return clean
+        }
         guard parts.count > 1 else {
             let block = whole.blocks[0]
-            let caps = initials(of: all, ink: ink, letter: letter, u: u, v: v)
+            let caps = initials(of: Array(0..<blobCount), ink: ink, letter: letter, extent: extent)
             guard !caps.isEmpty else {
                 return Page(blocks: [TextBlock(box: block.box, lines: narrowed(block.lines))], skewDegrees: skewDegrees, photos: photos)
             }
             // The lines found again without the drop capitals, which are read on their own.
-            var clean = image
-            for i in specks { clean.pixels[i] = paper }
+            let clean = cleaned
             var rest = clean
-            for i in all where caps.contains(Int(ink.blobOfPixel[i])) { rest.pixels[Int(ys[i]) * image.width + Int(xs[i])] = paper }
+            let isCap = Set(caps)
+            for i in xs.indices where isCap.contains(Int(ink.blobOfPixel[i])) { rest.pixels[Int(ys[i]) * image.width + Int(xs[i])] = paper }
             let lines = caps.map { initialLine(ink.blobs[$0], clean, letter: letter) } + narrowed(lineSegmenter.lines(in: rest))
             return Page(blocks: [TextBlock(box: block.box, lines: lines)], skewDegrees: skewDegrees, photos: photos)
         }
 
-        var clean = image
-        for i in specks { clean.pixels[i] = paper }
-        // Which part each ink pixel is in, 1 up (0: paper); parts past 65,534 share the last number.
-        var partOf = [UInt16](repeating: 0, count: image.width * image.height)
-        for (p, part) in parts.enumerated() {
-            let number = UInt16(min(p + 1, Int(UInt16.max)))
-            for i in part { partOf[Int(ys[i]) * image.width + Int(xs[i])] = number }
-        }
-        var blocks = [TextBlock]()
+        let clean = cleaned
+        // Each part's box (its blobs'), its crop (a letter around it) and its drop capitals.
+        var partOfBlob = [Int32](repeating: -1, count: blobCount), isCap = [Bool](repeating: false, count: blobCount)
+        let margin = max(2, Int(letter.rounded()))
+        var boxes = [PixelBox](), crops = [(x0: Int, y0: Int, x1: Int, y1: Int)](), capsOf = [[Int]]()
         for (p, part) in parts.enumerated() {
             var x0 = Int.max, x1 = -1, y0 = Int.max, y1 = -1
-            for i in part {
-                x0 = min(x0, Int(xs[i])); x1 = max(x1, Int(xs[i])); y0 = min(y0, Int(ys[i])); y1 = max(y1, Int(ys[i]))
+            for b in part {
+                partOfBlob[b] = Int32(p)
+                let blob = ink.blobs[b]
+                x0 = min(x0, blob.minX); x1 = max(x1, blob.maxX); y0 = min(y0, blob.minY); y1 = max(y1, blob.maxY)
             }
-            let margin = max(2, Int(letter.rounded()))
-            let box = PixelBox(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1)
-            let cx0 = max(0, x0 - margin), cy0 = max(0, y0 - margin)
-            let cx1 = min(image.width, x1 + 1 + margin), cy1 = min(image.height, y1 + 1 + margin)
-            // The block's picture holds its own ink only: other blocks' ink in its box is paper.
-            var crop = clean.cropped(x: cx0, y: cy0, width: cx1 - cx0, height: cy1 - cy0)
-            let own = UInt16(min(p + 1, Int(UInt16.max)))
-            partOf.withUnsafeBufferPointer { partOf in
-                crop.pixels.withUnsafeMutableBufferPointer { pixels in
-                    let cw = cx1 - cx0
-                    for y in cy0..<cy1 {
-                        for x in cx0..<cx1 {
-                            let owner = partOf[y * image.width + x]
-                            if owner != 0 && owner != own { pixels[(y - cy0) * cw + x - cx0] = paper }
-                        }
+            boxes.append(PixelBox(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1))
+            crops.append((max(0, x0 - margin), max(0, y0 - margin), min(image.width, x1 + 1 + margin), min(image.height, y1 + 1 + margin)))
+            let caps = initials(of: part, ink: ink, letter: letter, extent: extent)
+            for b in caps { isCap[b] = true }
+            capsOf.append(caps)
+        }
+        // Each part's ink (found once for the page) in its crop's coordinates, drop capitals
+        // aside, its blobs numbered anew in the order they come; and each blob's pixels.
+        var blockInks = crops.map { crop in
+            LineSegmenter.Ink(xs: [], ys: [], blobOfPixel: [], blobs: [], specks: [], paper: paper, threshold: ink.threshold)
+        }
+        var local = [Int32](repeating: -1, count: blobCount)
+        var pixelsOfBlob = [Int](repeating: 0, count: blobCount + 1)
+        for b in ink.blobOfPixel { pixelsOfBlob[Int(b) + 1] += 1 }
+        for b in 0..<blobCount { pixelsOfBlob[b + 1] += pixelsOfBlob[b] }
+        var byBlob = [Int32](repeating: 0, count: xs.count), filledOfBlob = Array(pixelsOfBlob.dropLast())
+        for i in xs.indices {
+            let b = Int(ink.blobOfPixel[i])
+            byBlob[filledOfBlob[b]] = Int32(i)
+            filledOfBlob[b] += 1
+            guard !isCap[b] else { continue }
+            let p = Int(partOfBlob[b])
+            var k = local[b]
+            if k < 0 {
+                k = Int32(blockInks[p].blobs.count)
+                local[b] = k
+                blockInks[p].blobs.append(ink.blobs[b])
+            }
+            blockInks[p].xs.append(xs[i] - Int32(crops[p].x0)); blockInks[p].ys.append(ys[i] - Int32(crops[p].y0))
+            blockInks[p].blobOfPixel.append(k)
+        }
+        var blocks = [TextBlock]()
+        for p in parts.indices {
+            let (cx0, cy0, cx1, cy1) = crops[p]
+            let cw = cx1 - cx0
+            // The block's picture holds its own ink only: other blocks' ink, and its drop
+            // capitals (read on their own, before the lines they stand beside), are paper.
+            var crop = clean.cropped(x: cx0, y: cy0, width: cw, height: cy1 - cy0)
+            crop.pixels.withUnsafeMutableBufferPointer { pixels in
+                for (b, blob) in ink.blobs.enumerated()
+                where (partOfBlob[b] != Int32(p) || isCap[b]) && blob.maxX >= cx0 && blob.minX < cx1 && blob.maxY >= cy0 && blob.minY < cy1 {
+                    for k in pixelsOfBlob[b]..<pixelsOfBlob[b + 1] {
+                        let i = Int(byBlob[k]), x = Int(xs[i]), y = Int(ys[i])
+                        if x >= cx0 && x < cx1 && y >= cy0 && y < cy1 { pixels[(y - cy0) * cw + x - cx0] = paper }
                     }
                 }
             }
-            // A drop capital is read on its own, before the lines it stands beside.
-            let caps = initials(of: part, ink: ink, letter: letter, u: u, v: v)
-            for i in part where caps.contains(Int(ink.blobOfPixel[i])) { crop[Int(xs[i]) - cx0, Int(ys[i]) - cy0] = paper }
-            // The block's ink is the page's (found once), in the crop's coordinates.
-            var blockInk = LineSegmenter.Ink(xs: [], ys: [], blobOfPixel: [], blobs: [], specks: [], paper: paper,
-                                             threshold: ink.threshold)
-            var local = [Int32](repeating: -1, count: ink.blobs.count)
-            blockInk.xs.reserveCapacity(part.count); blockInk.ys.reserveCapacity(part.count)
-            blockInk.blobOfPixel.reserveCapacity(part.count)
-            for i in part where !caps.contains(Int(ink.blobOfPixel[i])) {
-                let b = ink.blobOfPixel[i]
-                var k = local[Int(b)]
-                if k < 0 {
-                    k = Int32(blockInk.blobs.count)
-                    local[Int(b)] = k
-                    blockInk.blobs.append(ink.blobs[Int(b)])
-                }
-                blockInk.xs.append(xs[i] - Int32(cx0)); blockInk.ys.append(ys[i] - Int32(cy0)); blockInk.blobOfPixel.append(k)
-            }
-            let lines = lineSegmenter.lines(in: crop, ink: crop.height >= 16 ? blockInk : nil).map { line in
+            let lines = lineSegmenter.lines(in: crop, ink: crop.height >= 16 ? blockInks[p] : nil).map { line in
                 SegmentedLine(box: PixelBox(x: line.box.x + cx0, y: line.box.y + cy0, width: line.box.width,
                                             height: line.box.height), image: line.image,
                               rowOrigin: line.rowOrigin + cy0, slope: line.slope)
             }
-            blocks.append(TextBlock(box: box, lines: caps.map { initialLine(ink.blobs[$0], clean, letter: letter) } + narrowed(lines)))
+            blocks.append(TextBlock(box: boxes[p], lines: capsOf[p].map { initialLine(ink.blobs[$0], clean, letter: letter) } + narrowed(lines)))
         }
         return Page(blocks: blocks, skewDegrees: skewDegrees, photos: photos)
+    }
+
+    /// Where the things the page is cut into lie in its deskewed coordinates: the least and
+    /// greatest u (across the lines) and v (down the page) of each blob's pixels, and of the
+    /// points that stand for a photo.
+    struct Extents {
+        var uLo: [Int32], uHi: [Int32], vLo: [Int32], vHi: [Int32]
+        var count: Int { uLo.count }
+
+        /// `count` empty extents.
+        init(count: Int) {
+            uLo = [Int32](repeating: .max, count: count); vLo = uLo
+            uHi = [Int32](repeating: .min, count: count); vHi = uHi
+        }
+
+        @inline(__always)
+        mutating func include(_ i: Int, u: Int32, v: Int32) {
+            uLo[i] = min(uLo[i], u); uHi[i] = max(uHi[i], u); vLo[i] = min(vLo[i], v); vHi[i] = max(vHi[i], v)
+        }
+
+        mutating func append(u: Int32, v: Int32) {
+            uLo.append(u); uHi.append(u); vLo.append(v); vHi.append(v)
+        }
     }
 
     /// The drop capitals of a part of the page: blobs ``initialHeight`` to 12 letters tall at
     /// its top left (within a letter of its left edge and two of its top, in the page's deskewed
     /// coordinates `u`, `v`), in a part whose other blobs are mostly letters (their median at
     /// most two letters tall, at least ten of them), unlike a headline's. Blob numbers, left to right.
-    func initials(of part: [Int], ink: LineSegmenter.Ink, letter: Float, u: [Int32], v: [Int32]) -> [Int] {
-        guard let (left, _) = Self.range(part, u), let (top, _) = Self.range(part, v) else { return [] }
-        // Each blob's least u and v in the part (Int32.max: not in it).
-        var corner = [(u: Int32, v: Int32)](repeating: (Int32.max, Int32.max), count: ink.blobs.count)
-        for i in part {
-            let b = Int(ink.blobOfPixel[i])
-            corner[b] = (min(corner[b].u, u[i]), min(corner[b].v, v[i]))
-        }
+    func initials(of part: [Int], ink: LineSegmenter.Ink, letter: Float, extent: Extents) -> [Int] {
+        guard let (left, _) = Self.range(part, extent.uLo, extent.uHi), let (top, _) = Self.range(part, extent.vLo, extent.vHi) else { return [] }
         var caps = [Int](), others = [Int]()
-        for (b, c) in corner.enumerated() where c.u != Int32.max {
+        for b in part {
             let blob = ink.blobs[b], h = Float(blob.height)
-            if h >= initialHeight * letter && h <= 12 * letter && Float(Int(c.u) - left) <= letter
-                && Float(Int(c.v) - top) <= 2 * letter {
+            if h >= initialHeight * letter && h <= 12 * letter && Float(Int(extent.uLo[b]) - left) <= letter
+                && Float(Int(extent.vLo[b]) - top) <= 2 * letter {
                 caps.append(b)
             } else {
                 others.append(blob.height)
@@ -271,12 +318,21 @@ public struct PageLayout {
     func pageSlope(xs: [Int32], ys: [Int32], width: Int, height: Int) -> Float {
         var segmenter = lineSegmenter
         segmenter.maxSkewDegrees = maxSkewDegrees
+        // Each slice's pixels, at most about 4000 of them (every n-th, as `bestSlope` samples).
+        let sliceOf = (0..<width).map { x in (0..<Self.skewSlices).last { $0 * width / Self.skewSlices <= x } ?? 0 }
+        var counts = [Int](repeating: 0, count: Self.skewSlices)
+        for x in xs { counts[sliceOf[Int(x)]] += 1 }
+        let every = counts.map { max(1, $0 / 4000) }
+        var due = [Int](repeating: 0, count: Self.skewSlices)
+        var sliceXs = [[Int32]](repeating: [], count: Self.skewSlices), sliceYs = sliceXs
+        for i in xs.indices {
+            let k = sliceOf[Int(xs[i])]
+            if due[k] == 0 { sliceXs[k].append(xs[i]); sliceYs[k].append(ys[i]); due[k] = every[k] }
+            due[k] -= 1
+        }
         var slopes = [Float]()
-        for k in 0..<Self.skewSlices {
-            let lo = Int32(k * width / Self.skewSlices), hi = Int32((k + 1) * width / Self.skewSlices)
-            let inSlice = xs.indices.filter { xs[$0] >= lo && xs[$0] < hi }
-            guard inSlice.count >= 200 else { continue }
-            slopes.append(segmenter.bestSlope(xs: inSlice.map { xs[$0] }, ys: inSlice.map { ys[$0] }, width: width, height: height))
+        for k in 0..<Self.skewSlices where counts[k] >= 200 {
+            slopes.append(segmenter.bestSlope(xs: sliceXs[k], ys: sliceYs[k], width: width, height: height))
         }
         return slopes.isEmpty ? 0 : slopes.sorted()[slopes.count / 2]
     }
@@ -291,42 +347,44 @@ public struct PageLayout {
         return letters.isEmpty ? nil : Float(letters[letters.count / 2])
     }
 
-    /// The points (indices into `u`, `v`) cut into parts in reading order.
-    func cut(_ points: [Int], u: [Int32], v: [Int32], letter: Float, separation: Float) -> [[Int]] {
-        if let gutters = columnGutters(points, u: u, v: v, letter: letter) {
-            return split(points, by: gutters.map { ($0.lowerBound + $0.upperBound) / 2 }, along: u)
-                .flatMap { cut($0, u: u, v: v, letter: letter, separation: separation) }
+    /// The items (blobs, photo points: indices into `extent`) cut into parts in reading order.
+    func cut(_ items: [Int], _ extent: Extents, letter: Float, separation: Float) -> [[Int]] {
+        if let gutters = columnGutters(items, extent, letter: letter) {
+            return split(items, by: gutters.map { ($0.lowerBound + $0.upperBound) / 2 }, along: extent.uLo)
+                .flatMap { cut($0, extent, letter: letter, separation: separation) }
         }
-        guard let (vMin, vMax) = Self.range(points, v) else { return [] }
-        let gaps = Self.gaps(points, v, from: vMin, to: vMax, minimum: Int(separation.rounded(.up)))
-        guard !gaps.isEmpty else { return [points] }
+        guard let (vMin, vMax) = Self.range(items, extent.vLo, extent.vHi) else { return [] }
+        let gaps = Self.gaps(items, extent.vLo, extent.vHi, from: vMin, to: vMax, minimum: Int(separation.rounded(.up)))
+        guard !gaps.isEmpty else { return [items] }
         // Strips that continue each other's columns are one part: a strip whose ink keeps out of
         // a gutter of the tall strip beside it (the rest of a column where the next one ended
         // higher up) is not cut from it; a title or a page number across the gutter is.
         var groups = [[Int]]()
-        for (k, strip) in split(points, by: gaps.map { ($0.lowerBound + $0.upperBound) / 2 }, along: v).enumerated() {
+        for (k, strip) in split(items, by: gaps.map { ($0.lowerBound + $0.upperBound) / 2 }, along: extent.vLo).enumerated() {
             if let last = groups.last, Float(gaps[k - 1].count) <= columnBreak * letter,
-               continuesColumns(last, strip, u: u, v: v, letter: letter) {
+               continuesColumns(last, strip, extent, letter: letter) {
                 groups[groups.count - 1] += strip
             } else {
                 groups.append(strip)
             }
         }
-        guard groups.count > 1 else { return [points] }
-        return groups.flatMap { cut($0, u: u, v: v, letter: letter, separation: separation) }
+        guard groups.count > 1 else { return [items] }
+        return groups.flatMap { cut($0, extent, letter: letter, separation: separation) }
     }
 
-    /// The vertical gaps at least ``gutterWidth`` letters wide through all of `points` that have
+    /// The vertical gaps at least ``gutterWidth`` letters wide through all of `items` that have
     /// ink on both sides in their first line (a title centred over the middle one of three
-    /// columns leaves the gutters beside it open, but not with ink on both sides), when `points`
+    /// columns leaves the gutters beside it open, but not with ink on both sides), when `items`
     /// are at least ``minimumColumnLines`` lines tall; nil for none.
-    func columnGutters(_ points: [Int], u: [Int32], v: [Int32], letter: Float) -> [Range<Int>]? {
-        guard let (uMin, uMax) = Self.range(points, u), let (vMin, vMax) = Self.range(points, v),
+    func columnGutters(_ items: [Int], _ extent: Extents, letter: Float) -> [Range<Int>]? {
+        guard let (uMin, uMax) = Self.range(items, extent.uLo, extent.uHi),
+              let (vMin, vMax) = Self.range(items, extent.vLo, extent.vHi),
               Float(vMax - vMin + 1) >= minimumColumnLines * 2 * letter else { return nil }
-        let gaps = Self.gaps(points, u, from: uMin, to: uMax, minimum: Int((gutterWidth * letter).rounded(.up)))
-        let firstLine = points.filter { Float(Int(v[$0]) - vMin) < 2 * letter }
+        let gaps = Self.gaps(items, extent.uLo, extent.uHi, from: uMin, to: uMax, minimum: Int((gutterWidth * letter).rounded(.up)))
+        guard !gaps.isEmpty else { return nil }
+        let firstLine = items.filter { Float(Int(extent.vLo[$0]) - vMin) < 2 * letter }
         let open = gaps.filter { gap in
-            firstLine.contains { Int(u[$0]) < gap.lowerBound } && firstLine.contains { Int(u[$0]) >= gap.upperBound }
+            firstLine.contains { Int(extent.uLo[$0]) < gap.lowerBound } && firstLine.contains { Int(extent.uHi[$0]) >= gap.upperBound }
         }
         return open.isEmpty ? nil : open
     }
@@ -334,30 +392,35 @@ public struct PageLayout {
     /// Whether `below` goes on the columns of `above`: its ink keeps out of a gutter of theirs
     /// (a letter from either edge of the gutter aside, where one line's ink starts a little
     /// further out than another's).
-    func continuesColumns(_ above: [Int], _ below: [Int], u: [Int32], v: [Int32], letter: Float) -> Bool {
-        guard let gutters = columnGutters(above, u: u, v: v, letter: letter) else { return false }
+    func continuesColumns(_ above: [Int], _ below: [Int], _ extent: Extents, letter: Float) -> Bool {
+        guard let gutters = columnGutters(above, extent, letter: letter) else { return false }
         return gutters.contains { gutter in
             let inset = min(Int(letter.rounded()), gutter.count / 4)
             let middle = (gutter.lowerBound + inset)..<(gutter.upperBound - inset)
-            return !below.contains { middle.contains(Int(u[$0])) }
+            return middle.isEmpty
+                || !below.contains { Int(extent.uLo[$0]) < middle.upperBound && Int(extent.uHi[$0]) >= middle.lowerBound }
         }
     }
 
-    static func range(_ points: [Int], _ c: [Int32]) -> (Int, Int)? {
-        guard let first = points.first else { return nil }
-        var lo = Int(c[first]), hi = lo
-        for i in points { lo = min(lo, Int(c[i])); hi = max(hi, Int(c[i])) }
-        return (lo, hi)
+    /// The least `lo` and the greatest `hi` of the items; nil for none.
+    static func range(_ items: [Int], _ lo: [Int32], _ hi: [Int32]) -> (Int, Int)? {
+        guard let first = items.first else { return nil }
+        var least = lo[first], most = hi[first]
+        for i in items { least = min(least, lo[i]); most = max(most, hi[i]) }
+        return (Int(least), Int(most))
     }
 
-    /// The runs of at least `minimum` empty coordinates strictly inside lo...hi.
-    static func gaps(_ points: [Int], _ c: [Int32], from lo: Int, to hi: Int, minimum: Int) -> [Range<Int>] {
-        var filled = [Bool](repeating: false, count: hi - lo + 1)
-        for i in points { filled[Int(c[i]) - lo] = true }
-        var out = [Range<Int>](), run = 0
-        for (k, isFilled) in filled.enumerated() {
-            if isFilled {
-                if run >= minimum { out.append((lo + k - run)..<(lo + k)) }
+    /// The runs of at least `minimum` coordinates strictly inside `from...to` that no item's
+    /// `lo...hi` covers.
+    static func gaps(_ items: [Int], _ lo: [Int32], _ hi: [Int32], from: Int, to: Int, minimum: Int) -> [Range<Int>] {
+        // Items starting minus items ending at each coordinate; covered where the sum is positive.
+        var starts = [Int32](repeating: 0, count: to - from + 2)
+        for i in items { starts[Int(lo[i]) - from] += 1; starts[Int(hi[i]) - from + 1] -= 1 }
+        var out = [Range<Int>](), run = 0, covering: Int32 = 0
+        for k in 0...(to - from) {
+            covering += starts[k]
+            if covering > 0 {
+                if run >= minimum { out.append((from + k - run)..<(from + k)) }
                 run = 0
             } else {
                 run += 1
@@ -366,11 +429,12 @@ public struct PageLayout {
         return out
     }
 
-    /// The points split at the cut coordinates, in increasing order of the coordinate.
-    func split(_ points: [Int], by cuts: [Int], along c: [Int32]) -> [[Int]] {
+    /// The items split at the cut coordinates (each item lies on one side of each), in
+    /// increasing order of the coordinate.
+    func split(_ items: [Int], by cuts: [Int], along lo: [Int32]) -> [[Int]] {
         var parts = [[Int]](repeating: [], count: cuts.count + 1)
-        for i in points {
-            let value = Int(c[i])
+        for i in items {
+            let value = Int(lo[i])
             var k = 0
             while k < cuts.count && value > cuts[k] { k += 1 }
             parts[k].append(i)

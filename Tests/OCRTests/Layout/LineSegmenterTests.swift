@@ -31,6 +31,54 @@ import Testing
         return (image, rows)
     }
 
+    /// The run-length blob labelling against a plain one: a flood fill of each 8-connected blob
+    /// from its first pixel in scan order, on random images dense and sparse enough to make blobs
+    /// of every shape (runs touching at corners, U shapes whose arms join below, specks).
+    @Test func blobsAreLabelledAsAFloodFillLabelsThem() {
+        var random = SplitMix64(seed: 11)
+        for (trial, density) in [0.1, 0.3, 0.45, 0.6].enumerated() {
+            let w = 37 + trial * 11, h = 23 + trial * 7
+            var image = GrayImage(width: w, height: h, value: 255)
+            for i in image.pixels.indices where Double.random(in: 0..<1, using: &random) < density { image.pixels[i] = 0 }
+            let found = LineSegmenter.inkPixels(image, threshold: 128, speckPixels: 2)
+            // The reference: blob number and box by flood fill, blobs numbered in scan order.
+            var label = [Int](repeating: -1, count: w * h)
+            var blobs = [(pixels: Int, minX: Int, maxX: Int, minY: Int, maxY: Int)]()
+            for start in 0..<(w * h) where image.pixels[start] <= 128 && label[start] < 0 {
+                label[start] = blobs.count
+                var stack = [start], box = (pixels: 0, minX: w, maxX: -1, minY: h, maxY: -1)
+                while let i = stack.popLast() {
+                    let x = i % w, y = i / w
+                    box = (box.pixels + 1, min(box.minX, x), max(box.maxX, x), min(box.minY, y), max(box.maxY, y))
+                    for dy in -1...1 {
+                        for dx in -1...1 where x + dx >= 0 && x + dx < w && y + dy >= 0 && y + dy < h {
+                            let j = (y + dy) * w + x + dx
+                            if image.pixels[j] <= 128 && label[j] < 0 { label[j] = blobs.count; stack.append(j) }
+                        }
+                    }
+                }
+                blobs.append(box)
+            }
+            let kept = blobs.indices.filter { blobs[$0].pixels > 2 }
+            #expect(found.blobs.count == kept.count)
+            for (b, k) in zip(found.blobs, kept) {
+                let r = blobs[k]
+                #expect(b.pixels == r.pixels && b.minX == r.minX && b.maxX == r.maxX && b.minY == r.minY && b.maxY == r.maxY)
+            }
+            // Every ink pixel, in scan order, in its blob (renumbered without the specks) or a speck.
+            let number = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+            var pixels = [(Int32, Int32, Int32)](), specks = [Int]()
+            for i in 0..<(w * h) where label[i] >= 0 {
+                if let b = number[label[i]] { pixels.append((Int32(i % w), Int32(i / w), Int32(b))) } else { specks.append(i) }
+            }
+            #expect(found.xs.count == pixels.count && found.specks == specks)
+            #expect(zip(found.xs.indices, pixels).allSatisfy { i, p in
+                found.xs[i] == p.0 && found.ys[i] == p.1 && found.blobOfPixel[i] == p.2
+            })
+            #expect(kept.count > 1, "the image makes several blobs")
+        }
+    }
+
     @Test func splitsAParagraphIntoItsLines() throws {
         let texts = ["The quick brown fox jumps over", "the lazy dog; pack my box with", "five dozen liquor jugs, said",
                      "Jim (and quickly left) 12:45."]
