@@ -88,8 +88,10 @@ extension GrayImage {
                             let paper = above[x] * (1 - wy) + below[x] * wy
                             // Not paper (a border, a dark photo): kept as it is.
                             let gain: Float = paper >= half && paper > 0 ? 255 / paper : 1
-                            let v = min(Float(row[x]) * gain + 0.5, 255)
-                            row[x] = UInt8(v)
+                            // Rounded to the nearest level by adding 1.5 · 2^23, whose float has
+                            // units in its last bits (no checked conversion: the loop vectorizes).
+                            let v = min(Float(row[x]) * gain, 255) + 12_582_912
+                            row[x] = UInt8(truncatingIfNeeded: v.bitPattern)
                         }
                     }
                 }

@@ -58,6 +58,18 @@ import Testing
         #expect(image.binarized(threshold: t).pixels == pixels.map { $0 == 40 ? 0 : 255 })
     }
 
+    /// The histogram (four tables in turn) against a plain count, on sizes that leave 0-3
+    /// pixels after the last group of four.
+    @Test func histogramCountsEveryPixel() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 3, 4, 5, 1001, 4099] {
+            let pixels = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var plain = [Int](repeating: 0, count: 256)
+            for v in pixels { plain[Int(v)] += 1 }
+            #expect(GrayImage(width: count, height: 1, pixels: pixels).histogram == plain)
+        }
+    }
+
     @Test func otsuOnNoisyBimodal() {
         var generator = SystemRandomNumberGenerator()
         let pixels = (0..<2000).map { i -> UInt8 in

@@ -48,9 +48,18 @@ public struct SegmentedLine: Sendable {
     public func narrowingWideSpaces(to widest: Int) -> SegmentedLine {
         let w = image.width, h = image.height
         guard w > 0, h > 0, widest >= 1 else { return self }
-        let threshold = (Int(image.pixels.min() ?? 0) + Int(image.pixels.max() ?? 255) + 1) / 2
         var blank = [Bool](repeating: true, count: w)
-        for y in 0..<h { for x in 0..<w where Int(image.pixels[y * w + x]) < threshold { blank[x] = false } }
+        image.pixels.withUnsafeBufferPointer { pixels in
+            var darkest = UInt8.max, lightest = UInt8.min
+            for v in pixels { darkest = min(darkest, v); lightest = max(lightest, v) }
+            let threshold = UInt8((Int(darkest) + Int(lightest) + 1) / 2)
+            blank.withUnsafeMutableBufferPointer { blank in
+                for y in 0..<h {
+                    let row = pixels.baseAddress! + y * w
+                    for x in 0..<w where row[x] < threshold { blank[x] = false }
+                }
+            }
+        }
         guard let first = blank.firstIndex(of: false), let last = blank.lastIndex(of: false) else { return self }
         var keep = [Int](), run = [Int]()
         for x in 0..<w {
@@ -67,7 +76,11 @@ public struct SegmentedLine: Sendable {
         }
         guard keep.count < w else { return self }
         var narrowed = GrayImage(width: keep.count, height: h, value: 0)
-        for y in 0..<h { for (i, x) in keep.enumerated() { narrowed.pixels[y * keep.count + i] = image.pixels[y * w + x] } }
+        narrowed.pixels.withUnsafeMutableBufferPointer { out in
+            image.pixels.withUnsafeBufferPointer { pixels in
+                for y in 0..<h { for (i, x) in keep.enumerated() { out[y * keep.count + i] = pixels[y * w + x] } }
+            }
+        }
         var out = self
         out.image = narrowed
         out.columnMap = keep.map { lineColumn($0) }

@@ -118,25 +118,30 @@ public struct NonTextInk: Sendable {
         guard paper > threshold else { return ([], [], [], tile) }
         let light = paper - (paper - threshold) / 4
         var picture = [Bool](repeating: false, count: columns * rows)
-        // Each pixel's kind, by a table: 1 ink, 2 gray between ink and paper, 0 paper.
-        var kind = [UInt8](repeating: 0, count: 256)
-        for v in 0..<256 { kind[v] = v <= threshold ? 1 : v < light ? 2 : 0 }
+        // Each square's ink (at or below the threshold) and grays (between ink and `light`),
+        // counted along the rows of each band of squares: a table gives each level's count of
+        // ink in the low half of a word and of gray in the high half, so a square's are one sum.
         let width = image.width
+        let counts = (0..<256).map { v in v <= threshold ? 1 : v < light ? 1 << 32 : 0 }
+        var packed = [Int](repeating: 0, count: columns)
         image.pixels.withUnsafeBufferPointer { pixels in
-            for ty in 0..<rows {
-                for tx in 0..<columns {
-                    var dark = 0, gray = 0
+            counts.withUnsafeBufferPointer { counts in
+                for ty in 0..<rows {
+                    for tx in 0..<columns { packed[tx] = 0 }
                     for y in (ty * tile)..<((ty + 1) * tile) {
-                        for x in (tx * tile)..<((tx + 1) * tile) {
-                            switch kind[Int(pixels[y * width + x])] {
-                            case 1: dark += 1
-                            case 2: gray += 1
-                            default: break
-                            }
+                        var p = pixels.baseAddress! + y * width
+                        for tx in 0..<columns {
+                            var sum = 0
+                            let end = p + tile
+                            while p < end { sum &+= counts[Int(p.pointee)]; p += 1 }
+                            packed[tx] &+= sum
                         }
                     }
                     let area = Float(tile * tile)
-                    picture[ty * columns + tx] = Float(dark) >= pictureInk * area || Float(gray) >= pictureGray * area
+                    for tx in 0..<columns {
+                        let dark = packed[tx] & 0xFFFF_FFFF, gray = packed[tx] >> 32
+                        picture[ty * columns + tx] = Float(dark) >= pictureInk * area || Float(gray) >= pictureGray * area
+                    }
                 }
             }
         }

@@ -119,14 +119,20 @@ public struct PageLayout {
         let vBase = -reach, vCount = image.height + 2 * reach + 1
         var filled = [Bool](repeating: false, count: Self.skewSlices * vCount)
         let sliceOf = (0..<image.width).map { x in (0..<Self.skewSlices).last { $0 * image.width / Self.skewSlices <= x } ?? 0 }
-        xs.withUnsafeBufferPointer { xs in
-            ys.withUnsafeBufferPointer { ys in
-                ink.blobOfPixel.withUnsafeBufferPointer { blobOf in
-                    for i in 0..<xs.count {
-                        let x = Int(xs[i]), y = Int(ys[i]), b = Int(blobOf[i])
-                        let u = Int32(x - ((y &* q &+ 32768) >> 16)), v = Int32(y + ((x &* q &+ 32768) >> 16))
-                        extent.include(b, u: u, v: v)
-                        filled[sliceOf[x] * vCount + Int(v) - vBase] = true
+        filled.withUnsafeMutableBufferPointer { filled in
+            extent.uLo.withUnsafeMutableBufferPointer { uLo in
+                extent.uHi.withUnsafeMutableBufferPointer { uHi in
+                    extent.vLo.withUnsafeMutableBufferPointer { vLo in
+                        extent.vHi.withUnsafeMutableBufferPointer { vHi in
+                            for i in xs.indices {
+                                let x = Int(xs[i]), y = Int(ys[i]), b = Int(ink.blobOfPixel[i])
+                                let u = Int32(truncatingIfNeeded: x &- ((y &* q &+ 32768) >> 16))
+                                let v = Int32(truncatingIfNeeded: y &+ ((x &* q &+ 32768) >> 16))
+                                uLo[b] = min(uLo[b], u); uHi[b] = max(uHi[b], u)
+                                vLo[b] = min(vLo[b], v); vHi[b] = max(vHi[b], v)
+                                filled[sliceOf[x] &* vCount &+ Int(v) &- vBase] = true
+                            }
+                        }
                     }
                 }
             }
@@ -198,30 +204,41 @@ public struct PageLayout {
             for b in caps { isCap[b] = true }
             capsOf.append(caps)
         }
-        // Each part's ink (found once for the page) in its crop's coordinates, drop capitals
-        // aside, its blobs numbered anew in the order they come; and each blob's pixels.
-        var blockInks = crops.map { crop in
-            LineSegmenter.Ink(xs: [], ys: [], blobOfPixel: [], blobs: [], specks: [], paper: paper, threshold: ink.threshold)
-        }
-        var local = [Int32](repeating: -1, count: blobCount)
+        // Each blob's pixels (indices into `xs`), blob after blob; each part's ink (found once
+        // for the page) in its crop's coordinates, drop capitals aside, part after part, its
+        // blobs numbered anew in the order they come.
         var pixelsOfBlob = [Int](repeating: 0, count: blobCount + 1)
         for b in ink.blobOfPixel { pixelsOfBlob[Int(b) + 1] += 1 }
+        var partStart = [Int](repeating: 0, count: parts.count + 1)
+        for (p, part) in parts.enumerated() {
+            partStart[p + 1] = partStart[p] + part.reduce(0) { $0 + (isCap[$1] ? 0 : pixelsOfBlob[$1 + 1]) }
+        }
         for b in 0..<blobCount { pixelsOfBlob[b + 1] += pixelsOfBlob[b] }
-        var byBlob = [Int32](repeating: 0, count: xs.count), filledOfBlob = Array(pixelsOfBlob.dropLast())
-        for i in xs.indices {
-            let b = Int(ink.blobOfPixel[i])
-            byBlob[filledOfBlob[b]] = Int32(i)
-            filledOfBlob[b] += 1
-            guard !isCap[b] else { continue }
-            let p = Int(partOfBlob[b])
-            var k = local[b]
-            if k < 0 {
-                k = Int32(blockInks[p].blobs.count)
-                local[b] = k
-                blockInks[p].blobs.append(ink.blobs[b])
+        var byBlob = [Int32](repeating: 0, count: xs.count), nextOfBlob = Array(pixelsOfBlob.dropLast())
+        var partX = [Int32](repeating: 0, count: partStart[parts.count]), partY = partX, partBlob = partX
+        var nextOfPart = Array(partStart.dropLast())
+        var local = [Int32](repeating: -1, count: blobCount), blobsOfPart = [[LineSegmenter.Blob]](repeating: [], count: parts.count)
+        byBlob.withUnsafeMutableBufferPointer { byBlob in
+            partX.withUnsafeMutableBufferPointer { partX in
+                partY.withUnsafeMutableBufferPointer { partY in
+                    partBlob.withUnsafeMutableBufferPointer { partBlob in
+                        for i in xs.indices {
+                            let b = Int(ink.blobOfPixel[i])
+                            byBlob[nextOfBlob[b]] = Int32(i)
+                            nextOfBlob[b] += 1
+                            guard !isCap[b] else { continue }
+                            let p = Int(partOfBlob[b])
+                            if local[b] < 0 {
+                                local[b] = Int32(blobsOfPart[p].count)
+                                blobsOfPart[p].append(ink.blobs[b])
+                            }
+                            let k = nextOfPart[p]
+                            partX[k] = xs[i] - Int32(crops[p].x0); partY[k] = ys[i] - Int32(crops[p].y0); partBlob[k] = local[b]
+                            nextOfPart[p] = k + 1
+                        }
+                    }
+                }
             }
-            blockInks[p].xs.append(xs[i] - Int32(crops[p].x0)); blockInks[p].ys.append(ys[i] - Int32(crops[p].y0))
-            blockInks[p].blobOfPixel.append(k)
         }
         var blocks = [TextBlock]()
         for p in parts.indices {
@@ -239,7 +256,10 @@ public struct PageLayout {
                     }
                 }
             }
-            let lines = lineSegmenter.lines(in: crop, ink: crop.height >= 16 ? blockInks[p] : nil).map { line in
+            let own = partStart[p]..<partStart[p + 1]
+            let blockInk = LineSegmenter.Ink(xs: Array(partX[own]), ys: Array(partY[own]), blobOfPixel: Array(partBlob[own]),
+                                             blobs: blobsOfPart[p], specks: [], paper: paper, threshold: ink.threshold)
+            let lines = lineSegmenter.lines(in: crop, ink: crop.height >= 16 ? blockInk : nil).map { line in
                 SegmentedLine(box: PixelBox(x: line.box.x + cx0, y: line.box.y + cy0, width: line.box.width,
                                             height: line.box.height), image: line.image,
                               rowOrigin: line.rowOrigin + cy0, slope: line.slope)
@@ -260,11 +280,6 @@ public struct PageLayout {
         init(count: Int) {
             uLo = [Int32](repeating: .max, count: count); vLo = uLo
             uHi = [Int32](repeating: .min, count: count); vHi = uHi
-        }
-
-        @inline(__always)
-        mutating func include(_ i: Int, u: Int32, v: Int32) {
-            uLo[i] = min(uLo[i], u); uHi[i] = max(uHi[i], u); vLo[i] = min(vLo[i], v); vHi[i] = max(vHi[i], v)
         }
 
         mutating func append(u: Int32, v: Int32) {
