@@ -84,14 +84,24 @@ public struct NonTextInk: Sendable {
             kept[b] = Int32(keptBlobs.count)
             keptBlobs.append(blob)
         }
-        for i in ink.xs.indices {
-            let x = Int(ink.xs[i]), y = Int(ink.ys[i]), b = kept[Int(ink.blobOfPixel[i])]
-            if b < 0 {
-                out.specks.append(y * width + x)
-            } else {
-                out.xs.append(ink.xs[i]); out.ys.append(ink.ys[i]); out.blobOfPixel.append(b)
+        // The kept pixels, in their order, without growing arrays pixel by pixel.
+        var xs = [Int32](repeating: 0, count: ink.xs.count), ys = xs, blobOf = xs, n = 0
+        xs.withUnsafeMutableBufferPointer { xs in
+            ys.withUnsafeMutableBufferPointer { ys in
+                blobOf.withUnsafeMutableBufferPointer { blobOf in
+                    for i in ink.xs.indices {
+                        let b = kept[Int(ink.blobOfPixel[i])]
+                        if b < 0 {
+                            out.specks.append(Int(ink.ys[i]) * width + Int(ink.xs[i]))
+                        } else {
+                            xs[n] = ink.xs[i]; ys[n] = ink.ys[i]; blobOf[n] = b
+                            n += 1
+                        }
+                    }
+                }
             }
         }
+        out.xs = Array(xs[..<n]); out.ys = Array(ys[..<n]); out.blobOfPixel = Array(blobOf[..<n])
         // A blob cut by a photo's box keeps its box: it only says how tall letters are.
         out.blobs = keptBlobs
         return (out, photos, beyond)

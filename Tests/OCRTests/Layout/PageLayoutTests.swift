@@ -72,6 +72,27 @@ import TestSupport
         #expect(try Recognizer(model: model, beamWidth: 1, layout: .line).recognize(page).lines.count == 1)
     }
 
+    /// A page in colour (dark blue ink on cream paper, through a PNG) and the same page as
+    /// 1-bit black and white read as the gray page does: the same blocks, lines and text.
+    @Test func colourAndOneBitPagesReadAsTheGrayOne() throws {
+        let items = Self.column("c1", lines: 6, x: 40, y: 40) + Self.column("c2", lines: 6, x: 520, y: 40)
+        let page = try Self.page(width: 960, height: 260, items)
+        let recognizer = try Recognizer(modelPath: TestModels.shippedModelPath)
+        let gray = try recognizer.recognize(page)
+        #expect(gray.lines.count == 12 && gray.blocks.count == 2, "\(gray.text)")
+        // Ink (20, 30, 90) where the page is black, paper (250, 240, 215) where it is white.
+        var rgb = [UInt8]()
+        for v in page.pixels {
+            let t = Float(v) / 255
+            for (ink, paper) in [(20, 250), (30, 240), (90, 215)] as [(Float, Float)] { rgb.append(UInt8(ink + (paper - ink) * t)) }
+        }
+        let png = try PNGEncoder.encode(RGBImage(width: page.width, height: page.height, pixels: rgb))
+        let colour = try recognizer.recognize(imageData: png)
+        #expect(colour.text == gray.text && colour.blocks.count == 2)
+        let oneBit = try recognizer.recognize(page.binarized(threshold: 128))
+        #expect(oneBit.text == gray.text && oneBit.blocks.count == 2, "\(oneBit.text)")
+    }
+
     /// Each word's box, from its characters', lies on the word's ink: on a page of two columns
     /// of words drawn one by one, every word read right has a box overlapping its ink by IoU ≥ 0.6.
     @Test func wordBoxesLieOnTheirInk() throws {
