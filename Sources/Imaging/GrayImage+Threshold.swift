@@ -18,9 +18,11 @@ extension GrayImage {
 
     /// Otsu's threshold: the value t that best separates pixels <= t from pixels > t
     /// (maximal between-class variance).
-    public func otsuThreshold() -> UInt8 {
-        let counts = histogram
-        let total = Double(pixels.count)
+    public func otsuThreshold() -> UInt8 { Self.otsuThreshold(histogram) }
+
+    /// Otsu's threshold of an image whose ``histogram`` is `counts`.
+    public static func otsuThreshold(_ counts: [Int]) -> UInt8 {
+        let total = Double(counts.reduce(0, +))
         guard total > 0 else { return 127 }
         let sumAll = counts.enumerated().reduce(0.0) { $0 + Double($1.offset * $1.element) }
         var weightBelow = 0.0, sumBelow = 0.0

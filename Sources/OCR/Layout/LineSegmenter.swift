@@ -120,6 +120,8 @@ public struct LineSegmenter: Sendable {
         var paper: UInt8
         /// The level at and below which a pixel is ink.
         var threshold: UInt8 = 128
+        /// The counts of the image's gray levels (empty when not known).
+        var histogram: [Int] = []
         var blobHeights: [Int] { blobs.map(\.height) }
     }
 
@@ -135,11 +137,13 @@ public struct LineSegmenter: Sendable {
     /// 40 levels between its darkest and lightest pixels) to hold lines.
     func ink(of image: GrayImage) -> Ink? {
         guard image.width > 0, image.height >= 16 else { return nil }
-        let (darkest, paper) = (image.pixels.min() ?? 0, image.pixels.max() ?? 255)
-        guard Int(paper) - Int(darkest) >= 40 else { return nil }
-        let threshold = image.otsuThreshold()
+        let histogram = image.histogram
+        guard let darkest = histogram.firstIndex(where: { $0 > 0 }), let paper = histogram.lastIndex(where: { $0 > 0 }),
+              paper - darkest >= 40 else { return nil }
+        let threshold = GrayImage.otsuThreshold(histogram)
         let (xs, ys, blobs, blobOfPixel, specks) = Self.inkPixels(image, threshold: threshold, speckPixels: speckPixels)
-        return Ink(xs: xs, ys: ys, blobOfPixel: blobOfPixel, blobs: blobs, specks: specks, paper: paper, threshold: threshold)
+        return Ink(xs: xs, ys: ys, blobOfPixel: blobOfPixel, blobs: blobs, specks: specks, paper: UInt8(paper),
+                   threshold: threshold, histogram: histogram)
     }
 
     /// The lines of `image` (dark text on light paper), top to bottom.

@@ -31,7 +31,7 @@ public struct NonTextInk: Sendable {
     /// pixels tall: the blobs to take out, and the boxes of photos.
     func find(in ink: LineSegmenter.Ink, of image: GrayImage, letter: Float)
         -> (blobs: Set<Int>, photos: [PixelBox], beyond: [PixelBox]) {
-        let pictures = pictureRegions(of: image, threshold: ink.threshold, letter: letter)
+        let pictures = pictureRegions(of: image, threshold: ink.threshold, histogram: ink.histogram, letter: letter)
         var blobs = Set<Int>(), photos = pictures.photos
         for (b, blob) in ink.blobs.enumerated() {
             let w = Float(blob.width), h = Float(blob.height)
@@ -113,13 +113,13 @@ public struct NonTextInk: Sendable {
     /// such squares next to each other (or one square apart) make a region, and a region at least
     /// ``photoSide`` letters both ways whose box they fill a third of is a picture, as is one
     /// along the image's edge at least ``photoSide`` letters long (beyond the page).
-    func pictureRegions(of image: GrayImage, threshold inkLevel: UInt8, letter: Float)
+    func pictureRegions(of image: GrayImage, threshold inkLevel: UInt8, histogram known: [Int] = [], letter: Float)
         -> (photos: [PixelBox], beyond: [PixelBox], beyondTiles: [Bool], tile: Int) {
         let tile = max(4, Int(letter.rounded()))
         let columns = image.width / tile, rows = image.height / tile
         guard columns > 0, rows > 0 else { return ([], [], [], tile) }
         let threshold = Int(inkLevel)
-        let histogram = image.histogram
+        let histogram = known.count == 256 ? known : image.histogram
         var seen = 0, paper = 255
         for v in 0..<256 {
             seen += histogram[v]
