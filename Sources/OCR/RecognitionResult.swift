@@ -39,6 +39,9 @@ public struct RecognizedLine: Equatable, Sendable {
     public var box: PixelBox
     /// The index of the line's block in reading order (0 for an image of one block).
     public var block: Int = 0
+    /// The skew the line was read along: rows up per column right (positive when the text runs
+    /// uphill, as on a page turned counter-clockwise).
+    public var slope: Float = 0
 
     /// The line's words, left to right: its characters split at the spaces it was read with.
     public var words: [RecognizedWord] {

@@ -268,7 +268,9 @@ public final class Recognizer: @unchecked Sendable {
                 : PixelBox(x: left, y: line.pageRow(top, atColumn: middle), width: right - left, height: bottom - top + 1)
             return RecognizedCharacter(character: c.character, confidence: c.confidence, x: left..<right, box: box)
         }
-        return RecognizedLine(text: String(mapped.map(\.character)), confidence: mapped.map(\.confidence).min() ?? 1,
-                              characters: mapped, box: line.box)
+        var read = RecognizedLine(text: String(mapped.map(\.character)), confidence: mapped.map(\.confidence).min() ?? 1,
+                                  characters: mapped, box: line.box)
+        read.slope = line.slope
+        return read
     }
 }

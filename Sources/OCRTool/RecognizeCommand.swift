@@ -10,11 +10,13 @@ enum RecognizeCommand: Command {
     static let abstract = "Read text from images (single lines, paragraphs, many files at once)."
     static let options: [Option] = [
         Option("--model", value: "<model>", help: "The model (default: the shipped model, see 'ocr info')."),
-        Option("--format", value: "<format>", help: "text: the text of each line found, in reading order, a blank\nline between blocks (default);\ntsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\\nescaped (lines of one image joined by \\n); an image that\ncannot be read: path<TAB><TAB><TAB>reason;\njson: JSON Lines, one JSON object per image and line of output:\nthe page (size, skew) -> blocks -> lines -> words -> characters,\neach with its box and confidence; an image that cannot be read:\n{\"error\":..., \"path\":...}."),
+        Option("--format", value: "<format>[,...]", help: "text: the text of each line found, in reading order, a blank\nline between blocks (default);\ntsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\\nescaped (lines of one image joined by \\n); an image that\ncannot be read: path<TAB><TAB><TAB>reason;\njson: JSON Lines, one JSON object per image and line of output:\nthe page (size, skew) -> blocks -> lines -> words -> characters,\neach with its box and confidence; an image that cannot be read:\n{\"error\":..., \"path\":...};\nhocr: hOCR 1.2 (XHTML, word and character boxes);\nalto: ALTO v4 XML; page: PAGE XML 2019-07-15.\nhocr, alto and page write one document per image: to standard\noutput for one image, else give --output-dir. Several formats\n(text,hocr,page) need --output-dir."),
+        Option("--output-dir", value: "<dir>", help: "Write each image's output to DIR/NAME.txt, .tsv, .json, .hocr,\n.alto.xml, .page.xml: NAME is the image's file name without its\nending, or its path within a folder given (the folder's name\nfirst). Each file is written whole under a temporary name and\nrenamed, so a batch stopped at any moment leaves whole files."),
+        Option("--skip-existing", help: "With --output-dir: skip the images whose files (every format\nasked for) are there already, to resume a batch."),
         Option("--list", value: "<file>", help: "Read image paths from a file, one per line ('-': standard input)."),
         Option("--jobs", value: "<n>", help: "Images recognized in parallel (default: the number of cores)."),
         Option("--threads", value: "<n>", help: "Kernel threads per job (default 1; all cores for a single image)."),
-        Option("--shard", value: "<i>/<n>", help: "Recognize only share i of n (1 <= i <= n) of the inputs: every\nn-th input starting with the i-th, for job arrays."),
+        Option("--shard", value: "<i>/<n>|auto", help: "Recognize only share i of n (1 <= i <= n) of the inputs: every\nn-th input starting with the i-th, for job arrays; auto: the\nshare of this task of a Slurm job array (SLURM_ARRAY_TASK_ID,\nSLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT)."),
         Option("--beam", value: "<n>", help: "Prefix beam search width (default \(Recognizer.defaultBeamWidth); 1 is greedy decoding)."),
     ] + SpellingOptions.options + [
         Option("--allow", value: "<chars>", help: "Read only these characters (e.g. \"0123456789.-\")."),
@@ -40,10 +42,12 @@ enum RecognizeCommand: Command {
 
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, options: options)
-        let formatName = a.string("--format") ?? "text"
-        guard let format = OutputFormat(rawValue: formatName) else {
-            throw UsageError("--format must be text, tsv or json, got '\(formatName)'")
+        let formats = try parseFormats(a.string("--format") ?? "text")
+        let outputDir = a.string("--output-dir")
+        if outputDir == nil && formats.count > 1 {
+            throw UsageError("several formats (\(formats.map(\.rawValue).joined(separator: ","))) need --output-dir")
         }
+        if a.has("--skip-existing") && outputDir == nil { throw UsageError("--skip-existing needs --output-dir") }
         let layoutName = a.string("--layout") ?? (a.has("--single-line") ? "line" : "auto")
         guard let layout = LayoutMode(rawValue: layoutName) else {
             throw UsageError("--layout must be auto, column or line, got '\(layoutName)'")
@@ -55,16 +59,27 @@ enum RecognizeCommand: Command {
         var (inputs, problems) = try expandInputs(a.positionals, list: a.string("--list"))
         for problem in problems { printError("ocr recognize: \(escapingControls(problem))") }
         if let share = a.string("--shard") {
-            let parts = share.split(separator: "/").compactMap { Int($0) }
-            guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
-                throw UsageError("--shard must be i/n with 1 <= i <= n, got '\(share)'")
-            }
-            inputs = shard(inputs, index: parts[0], of: parts[1])
+            let (index, count) = try shardShare(share, environment: ProcessInfo.processInfo.environment)
+            inputs = shard(inputs, index: index, of: count)
         }
         guard !inputs.isEmpty || a.string("--shard") != nil || !problems.isEmpty else { throw UsageError("give at least one image") }
         if a.string("--overlay") != nil && inputs.count != 1 { throw UsageError("--overlay needs exactly one input image") }
+        if outputDir == nil, let document = formats.first(where: \.isDocument), inputs.count > 1 {
+            throw UsageError("--format \(document.rawValue) writes one document per image: give --output-dir for \(inputs.count) images")
+        }
+        let files = outputDir.map { OutputFiles(directory: $0, formats: formats) }
+        let names = inputs.map { OutputFiles.name(of: $0.path, inFolder: $0.folder) }
+        if files != nil, let clash = OutputFiles.collisions(names, paths: inputs.map(\.path)).first {
+            throw UsageError("\(clash.paths.map { escapingControls($0) }.joined(separator: " and ")) would both write "
+                             + "\(escapingControls(clash.name)).* in --output-dir: give their folders instead, or rename one")
+        }
+        // A resumed batch: what is written already is not read again.
+        var todo = Array(inputs.indices)
+        if a.has("--skip-existing"), let files { todo = todo.filter { !files.allExist(name: names[$0]) } }
+        let skipped = inputs.count - todo.count
+        let paths = todo.map { inputs[$0].path }
         // One image: all cores on its kernels; many: one thread per job, the jobs in parallel.
-        Parallelism.threads = try a.int("--threads", default: inputs.count == 1 ? cores : 1, range: 1...256)
+        Parallelism.threads = try a.int("--threads", default: paths.count == 1 ? cores : 1, range: 1...256)
 
         let modelPath = try ModelLocation.model(named: a.string("--model"))
         let spelling = try SpellingOptions(a, modelPath: modelPath)
@@ -72,36 +87,103 @@ enum RecognizeCommand: Command {
         let allowed = try a.string("--allow").map { try allowedCharacters($0, model: model) }
         let recognizer = Recognizer(model: model, beamWidth: beam, allowedCharacters: allowed,
                                     layout: layout, spelling: try spelling.load(beamWidth: beam))
-        var failures = 0
+        var failures = 0, pages = 0
         var outputError: String?
-        FileBatch(paths: inputs, recognizer: recognizer, jobs: jobs).run { done in
+        let progress = Progress(total: paths.count, skipped: skipped, enabled: files != nil && isatty(STDERR_FILENO) != 0)
+        let format = formats[0]
+        FileBatch(paths: paths, recognizer: recognizer, jobs: jobs).run { done in
             var text = ""
-            for (i, outcome) in done {
+            for (k, outcome) in done {
+                let i = todo[k], path = inputs[i].path
                 switch outcome {
                 case .success(let read):
-                    text += format.record(of: read, path: inputs[i])
+                    pages += 1
+                    let page = DocumentPage(result: read, imagePath: path)
+                    if let files {
+                        do throws(FileError) { try files.write([page], name: names[i], created: creationDate(of: path)) } catch {
+                            outputError = escapingControls(error.description)
+                            return false
+                        }
+                    } else {
+                        text += format.isDocument ? format.document(of: [page], created: creationDate(of: path))
+                            : format.record(of: read, path: path)
+                    }
                 case .failure(.unreadable(let error)):
+                    progress.clear()
                     printError("ocr recognize: \(escapingControls(error.description))")
                     failures += 1
-                    text += format.failureRecord(path: inputs[i], reason: error.reason.message)
+                    if files == nil { text += format.failureRecord(path: path, reason: error.reason.message) }
                 case .failure(.unrecognized(let error)):
-                    printError("ocr recognize: \(escapingControls(inputs[i])): \(error)")
+                    progress.clear()
+                    printError("ocr recognize: \(escapingControls(path)): \(error)")
                     failures += 1
-                    text += format.failureRecord(path: inputs[i], reason: error.description)
+                    if files == nil { text += format.failureRecord(path: path, reason: error.description) }
                 }
+                progress.advance()
             }
             if !text.isEmpty { outputError = writeStandardOutput(text) }
             return outputError == nil
         }
+        progress.clear()
         if let error = outputError {
             printError("ocr recognize: cannot write output: \(error)")
             return 1
         }
-        if let overlay = a.string("--overlay"), failures == 0 {
-            let image = try ImageDecoder().decodeGray(contentsOf: inputs[0])
+        if files != nil {
+            printError("ocr recognize: \(pages) of \(paths.count) images read, \(failures) failed"
+                       + (skipped > 0 ? ", \(skipped) skipped (done before)" : "") + " in \(progress.elapsedText)")
+        }
+        if let overlay = a.string("--overlay"), failures == 0, let path = paths.first {
+            let image = try ImageDecoder().decodeGray(contentsOf: path)
             try PNGEncoder.write(Overlay.draw(try recognizer.recognize(image), on: image), to: overlay)
         }
         return failures > 0 || !problems.isEmpty ? 1 : 0
+    }
+
+    /// The formats of `--format`, comma-separated, each once.
+    static func parseFormats(_ list: String) throws(UsageError) -> [OutputFormat] {
+        var formats = [OutputFormat]()
+        for name in list.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
+            guard let format = OutputFormat(rawValue: name) else {
+                throw UsageError("--format must be \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) "
+                                 + "or several of them joined by commas, got '\(list)'")
+            }
+            if !formats.contains(format) { formats.append(format) }
+        }
+        return formats
+    }
+
+    /// The share of `--shard`: `i/n`, or `auto` from a Slurm job array's variables (this task's
+    /// ID from the array's first, of the array's task count).
+    static func shardShare(_ share: String, environment: [String: String]) throws(UsageError) -> (index: Int, count: Int) {
+        if share == "auto" {
+            guard let id = environment["SLURM_ARRAY_TASK_ID"].flatMap({ Int($0) }),
+                  let count = environment["SLURM_ARRAY_TASK_COUNT"].flatMap({ Int($0) }) else {
+                throw UsageError("--shard auto needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (run it as a task of a Slurm job array, or give --shard i/n)")
+            }
+            let first = environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0
+            // Arrays with a step (--array=0-30:10) are not contiguous: their IDs say nothing of a share.
+            guard count >= 1, (first..<(first + count)).contains(id) else {
+                throw UsageError("--shard auto: task \(id) is not among the \(count) tasks from \(first) (a job array with a step or a list of IDs: give --shard i/n)")
+            }
+            return (id - first + 1, count)
+        }
+        let parts = share.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
+            throw UsageError("--shard must be i/n with 1 <= i <= n, or auto, got '\(share)'")
+        }
+        return (parts[0], parts[1])
+    }
+
+    /// The date a document of `path` is given: SOURCE_DATE_EPOCH when set (reproducible builds'
+    /// convention), else the image's modification time, so that the same image gives the same
+    /// document however and whenever it is read.
+    static func creationDate(of path: String) -> Date {
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap({ Double($0) }) {
+            return Date(timeIntervalSince1970: epoch)
+        }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        return attributes?[.modificationDate] as? Date ?? Date(timeIntervalSince1970: 0)
     }
 
     /// The characters of `--allow`, every one of which the model must be able to read.
@@ -118,8 +200,8 @@ enum RecognizeCommand: Command {
     /// Files as given, folders expanded (sorted), then the --list entries; and what could not be
     /// searched or read (a folder without images or unreadable, a name that is not UTF-8, a line
     /// of the list that is not), each as `path: reason`.
-    static func expandInputs(_ paths: [String], list: String?) throws -> (inputs: [String], problems: [String]) {
-        var out = [String](), problems = [String]()
+    static func expandInputs(_ paths: [String], list: String?) throws -> (inputs: [Input], problems: [String]) {
+        var out = [Input](), problems = [String]()
         for path in paths {
             if FolderSearch.isFolder(path) == true {
                 guard let found = FolderSearch.walk(path, endingWith: [".png", ".jpg", ".jpeg"]) else {
@@ -128,9 +210,9 @@ enum RecognizeCommand: Command {
                 }
                 problems += found.problems
                 if found.files.isEmpty && found.problems.isEmpty { problems.append("\(path): no images found (.png, .jpg, .jpeg)") }
-                out += found.files.map { (path as NSString).appendingPathComponent($0) }.sorted()
+                out += found.files.map { (path as NSString).appendingPathComponent($0) }.sorted().map { Input(path: $0, folder: path) }
             } else {
-                out.append(path)
+                out.append(Input(path: path, folder: nil))
             }
         }
         if let list {
@@ -147,7 +229,7 @@ enum RecognizeCommand: Command {
                 let trimmed = line.last == 13 ? line.dropLast() : line[...]
                 if trimmed.isEmpty { continue }
                 if let path = String(validating: trimmed, as: UTF8.self) {
-                    out.append(path)
+                    out.append(Input(path: path, folder: nil))
                 } else {
                     problems.append("\(list == "-" ? "standard input" : list) line \(number + 1): the path is not UTF-8")
                 }
@@ -156,8 +238,14 @@ enum RecognizeCommand: Command {
         return (out, problems)
     }
 
+    /// An image to read: its path, and the folder input it was found in (nil: given by itself).
+    struct Input {
+        var path: String
+        var folder: String?
+    }
+
     /// Every n-th input starting with the i-th (1-based): the shards of a list partition it.
-    static func shard(_ inputs: [String], index: Int, of count: Int) -> [String] {
+    static func shard<T>(_ inputs: [T], index: Int, of count: Int) -> [T] {
         stride(from: index - 1, to: inputs.count, by: count).map { inputs[$0] }
     }
 }

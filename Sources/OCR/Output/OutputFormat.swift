@@ -5,7 +5,36 @@ import Foundation
 /// text and confidence and the reason in a fourth column), or one JSON object per line of output
 /// (the page, its blocks, their lines, words and characters, each with its box and confidence).
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case text, tsv, json
+    case text, tsv, json, hocr, alto, page
+
+    /// The formats that write one document per input (the others write one record per input
+    /// into a stream of them).
+    public var isDocument: Bool { self == .hocr || self == .alto || self == .page }
+
+    /// The ending of the file one input's output goes to with `--output-dir`.
+    public var fileExtension: String {
+        switch self {
+        case .text: return "txt"
+        case .tsv, .json, .hocr: return rawValue
+        case .alto: return "alto.xml"
+        case .page: return "page.xml"
+        }
+    }
+
+    /// One input's pages in this format, as the file of that input holds them: the pages' text
+    /// (a form feed between pages), one TSV row or JSON object per page, or the document.
+    /// `created` dates a PAGE XML document.
+    public func document(of pages: [DocumentPage], created: Date) -> String {
+        switch self {
+        case .text:
+            return pages.map { record(of: $0.result, path: $0.imagePath) }.joined(separator: "\u{0C}")
+        case .tsv, .json:
+            return pages.map { record(of: $0.result, path: $0.imagePath) }.joined()
+        case .hocr: return HOCR.document(pages)
+        case .alto: return ALTO.document(pages)
+        case .page: return pages.first.map { PageXML.document($0, created: created) } ?? ""
+        }
+    }
 
     /// The record of an input that could not be read: JSON and TSV hold one for every input (TSV:
     /// empty text and confidence, the reason in a fourth column); text has no records.
@@ -13,7 +42,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         switch self {
         case .json: return Self.json(["path": .string(path), "error": .string(reason)]) + "\n"
         case .tsv: return "\(escapingTSV(path))\t\t\t\(escapingTSV(reason))\n"
-        case .text: return ""
+        case .text, .hocr, .alto, .page: return ""
         }
     }
 
@@ -27,6 +56,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
             return Self.json(Self.page(result, path: path)) + "\n"
         case .text:
             return result.lines.isEmpty ? "" : result.text + "\n"
+        case .hocr, .alto, .page:
+            return document(of: [DocumentPage(result: result, imagePath: path)], created: Date())
         }
     }
 
