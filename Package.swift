@@ -15,12 +15,14 @@ let package = Package(
         // System C libraries, found through pkg-config; the providers name the package to install.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
+        // zlib, which libpng needs anyway: Flate streams of the PDFs we write.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"]), .brew(["freetype"])]),
         // The C library, reading whole files within a bound, atomic writes, the file-and-reason error.
         .target(name: "Platform"),
         // C calls that need setjmp (libjpeg's error exit) live here, so a longjmp never crosses a Swift frame.
         .target(name: "CImageCodecs", dependencies: ["CJPEG"]),
-        .target(name: "Imaging", dependencies: ["Platform", "CPNG", "CImageCodecs"]),
+        .target(name: "Imaging", dependencies: ["Platform", "CPNG", "CImageCodecs", "CZlib"]),
         // SIMD kernels (SGEMM microkernels, exp/sigmoid/tanh): AVX2+FMA chosen at run time via
         // per-function target attributes, so no unsafe flags; a portable path for other CPUs.
         .target(name: "CKernels"),

@@ -31,7 +31,7 @@ public struct ImageDecoder: Sendable {
     public var maxFileBytes: Int { maxPixels.multipliedReportingOverflow(by: 8).partialValue + (1 << 20) }
 
     /// The bytes of an image file, bounded by ``maxFileBytes``.
-    func readImageFile(_ path: String) throws(ImageError) -> [UInt8] {
+    public func readImageFile(_ path: String) throws(ImageError) -> [UInt8] {
         do {
             return try readWholeFile(path, maxBytes: maxFileBytes)
         } catch {

@@ -10,8 +10,9 @@ enum RecognizeCommand: Command {
     static let abstract = "Read text from images (single lines, paragraphs, many files at once)."
     static let options: [Option] = [
         Option("--model", value: "<model>", help: "The model (default: the shipped model, see 'ocr info')."),
-        Option("--format", value: "<format>[,...]", help: "text: the text of each line found, in reading order, a blank\nline between blocks (default);\ntsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\\nescaped (lines of one image joined by \\n); an image that\ncannot be read: path<TAB><TAB><TAB>reason;\njson: JSON Lines, one JSON object per image and line of output:\nthe page (size, skew) -> blocks -> lines -> words -> characters,\neach with its box and confidence; an image that cannot be read:\n{\"error\":..., \"path\":...};\nhocr: hOCR 1.2 (XHTML, word and character boxes);\nalto: ALTO v4 XML; page: PAGE XML 2019-07-15.\nhocr, alto and page write one document per image: to standard\noutput for one image, else give --output-dir. Several formats\n(text,hocr,page) need --output-dir."),
-        Option("--output-dir", value: "<dir>", help: "Write each image's output to DIR/NAME.txt, .tsv, .json, .hocr,\n.alto.xml, .page.xml: NAME is the image's file name without its\nending, or its path within a folder given (the folder's name\nfirst). Each file is written whole under a temporary name and\nrenamed, so a batch stopped at any moment leaves whole files."),
+        Option("--format", value: "<format>[,...]", help: "text: the text of each line found, in reading order, a blank\nline between blocks (default);\ntsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\\nescaped (lines of one image joined by \\n); an image that\ncannot be read: path<TAB><TAB><TAB>reason;\njson: JSON Lines, one JSON object per image and line of output:\nthe page (size, skew) -> blocks -> lines -> words -> characters,\neach with its box and confidence; an image that cannot be read:\n{\"error\":..., \"path\":...};\nhocr: hOCR 1.2 (XHTML, word and character boxes);\nalto: ALTO v4 XML; page: PAGE XML 2019-07-15;\npdf: the image under an invisible text layer (searchable).\nhocr, alto, page and pdf write one document per image: to standard\noutput for one image, else give --output-dir. Several formats\n(text,hocr,page) need --output-dir."),
+        Option("--output-dir", value: "<dir>", help: "Write each image's output to DIR/NAME.txt, .tsv, .json, .hocr,\n.alto.xml, .page.xml, .pdf: NAME is the image's file name without its\nending, or its path within a folder given (the folder's name\nfirst). Each file is written whole under a temporary name and\nrenamed, so a batch stopped at any moment leaves whole files."),
+        Option("--dpi", value: "<n>", help: "The images' resolution in pixels per inch, for the page size of a\nPDF and the scan_res of hOCR (default: 300)."),
         Option("--skip-existing", help: "With --output-dir: skip the images whose files (every format\nasked for) are there already, to resume a batch."),
         Option("--list", value: "<file>", help: "Read image paths from a file, one per line ('-': standard input)."),
         Option("--jobs", value: "<n>", help: "Images recognized in parallel (default: the number of cores)."),
@@ -67,6 +68,10 @@ enum RecognizeCommand: Command {
         if outputDir == nil, let document = formats.first(where: \.isDocument), inputs.count > 1 {
             throw UsageError("--format \(document.rawValue) writes one document per image: give --output-dir for \(inputs.count) images")
         }
+        let dpi = try a.string("--dpi").map { value throws(UsageError) -> Double in
+            guard let d = Double(value), d >= 10, d <= 10_000 else { throw UsageError("--dpi must be a number from 10 to 10000, got '\(value)'") }
+            return d
+        }
         let files = outputDir.map { OutputFiles(directory: $0, formats: formats) }
         let names = inputs.map { OutputFiles.name(of: $0.path, inFolder: $0.folder) }
         if files != nil, let clash = OutputFiles.collisions(names, paths: inputs.map(\.path)).first {
@@ -98,15 +103,22 @@ enum RecognizeCommand: Command {
                 switch outcome {
                 case .success(let read):
                     pages += 1
-                    let page = DocumentPage(result: read, imagePath: path)
+                    let page = DocumentPage(result: read, imagePath: path, resolution: dpi.map { ($0, $0) })
                     if let files {
                         do throws(FileError) { try files.write([page], name: names[i], created: creationDate(of: path)) } catch {
                             outputError = escapingControls(error.description)
                             return false
                         }
+                    } else if format.isDocument {
+                        // The one document, to standard output.
+                        do throws(ImageError) {
+                            outputError = writeStandardOutput(try format.data(of: [page], created: creationDate(of: path)))
+                        } catch {
+                            printError("ocr recognize: \(escapingControls(error.description))")
+                            failures += 1
+                        }
                     } else {
-                        text += format.isDocument ? format.document(of: [page], created: creationDate(of: path))
-                            : format.record(of: read, path: path)
+                        text += format.record(of: read, path: path)
                     }
                 case .failure(.unreadable(let error)):
                     progress.clear()

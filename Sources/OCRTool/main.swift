@@ -11,8 +11,11 @@ func printError(_ text: String) {
 
 /// Writes `text` to standard output whole; nil, or why it could not be written (no space left,
 /// a pipe closed by its reader when SIGPIPE is ignored).
-func writeStandardOutput(_ text: String) -> String? {
-    var bytes = Array(text.utf8)[...]
+func writeStandardOutput(_ text: String) -> String? { writeStandardOutput(Array(text.utf8)) }
+
+/// Writes `bytes` to standard output whole; nil, or why not.
+func writeStandardOutput(_ data: [UInt8]) -> String? {
+    var bytes = data[...]
     while !bytes.isEmpty {
         let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
         if written < 0 {

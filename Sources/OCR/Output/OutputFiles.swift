@@ -49,7 +49,14 @@ public struct OutputFiles: Sendable {
 
     /// Writes each format's file of input `name` (making its folders), each whole or not at all.
     public func write(_ pages: [DocumentPage], name: String, created: Date) throws(FileError) {
+        // Every format's bytes first: a page whose image cannot be read again writes nothing.
+        var data = [[UInt8]]()
         for format in formats {
+            do { data.append(try format.data(of: pages, created: created)) } catch {
+                throw FileError(file: error.file ?? name, reason: error.reason.message)
+            }
+        }
+        for (format, bytes) in zip(formats, data) {
             let target = path(name: name, format: format)
             let folder = (target as NSString).deletingLastPathComponent
             do {
@@ -58,7 +65,7 @@ public struct OutputFiles: Sendable {
                 throw FileError(file: folder, reason: "cannot make the folder: \(error.localizedDescription)")
             }
             do {
-                try writeFileAtomically(Array(format.document(of: pages, created: created).utf8), to: target)
+                try writeFileAtomically(bytes, to: target)
             } catch {
                 throw FileError(file: target, error)
             }

@@ -1,21 +1,22 @@
 import Foundation
+import Imaging
 
 /// What `ocr recognize` writes for each input: its text (lines, nothing for a failure), one TSV
 /// row (path, text, confidence, each field escaped by ``escapingTSV(_:)``; a failure has empty
 /// text and confidence and the reason in a fourth column), or one JSON object per line of output
 /// (the page, its blocks, their lines, words and characters, each with its box and confidence).
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case text, tsv, json, hocr, alto, page
+    case text, tsv, json, hocr, alto, page, pdf
 
     /// The formats that write one document per input (the others write one record per input
     /// into a stream of them).
-    public var isDocument: Bool { self == .hocr || self == .alto || self == .page }
+    public var isDocument: Bool { self == .hocr || self == .alto || self == .page || self == .pdf }
 
     /// The ending of the file one input's output goes to with `--output-dir`.
     public var fileExtension: String {
         switch self {
         case .text: return "txt"
-        case .tsv, .json, .hocr: return rawValue
+        case .tsv, .json, .hocr, .pdf: return rawValue
         case .alto: return "alto.xml"
         case .page: return "page.xml"
         }
@@ -33,7 +34,17 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .hocr: return HOCR.document(pages)
         case .alto: return ALTO.document(pages)
         case .page: return pages.first.map { PageXML.document($0, created: created) } ?? ""
+        case .pdf: return ""
         }
+    }
+
+    /// ``document(of:created:)`` as the bytes of its file; a PDF reads each page's image again
+    /// from its file (`decoder` with the limits the pages were read with).
+    public func data(of pages: [DocumentPage], created: Date, decoder: ImageDecoder = ImageDecoder()) throws(ImageError) -> [UInt8] {
+        guard self == .pdf else { return Array(document(of: pages, created: created).utf8) }
+        var pdfPages = [PDF.Page]()
+        for page in pages { pdfPages.append(PDF.Page(page: page, image: try PDF.PageImage.of(file: page.imagePath, decoder: decoder))) }
+        return PDF.document(pdfPages, created: created)
     }
 
     /// The record of an input that could not be read: JSON and TSV hold one for every input (TSV:
@@ -42,7 +53,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         switch self {
         case .json: return Self.json(["path": .string(path), "error": .string(reason)]) + "\n"
         case .tsv: return "\(escapingTSV(path))\t\t\t\(escapingTSV(reason))\n"
-        case .text, .hocr, .alto, .page: return ""
+        case .text, .hocr, .alto, .page, .pdf: return ""
         }
     }
 
@@ -58,6 +69,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
             return result.lines.isEmpty ? "" : result.text + "\n"
         case .hocr, .alto, .page:
             return document(of: [DocumentPage(result: result, imagePath: path)], created: Date())
+        case .pdf:
+            return ""
         }
     }
 
