@@ -17,11 +17,13 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
         // zlib, which libpng needs anyway: Flate streams of the PDFs we write.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"]), .brew(["libtiff"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"]), .brew(["freetype"])]),
         // The C library, reading whole files within a bound, atomic writes, the file-and-reason error.
         .target(name: "Platform"),
-        // C calls that need setjmp (libjpeg's error exit) live here, so a longjmp never crosses a Swift frame.
-        .target(name: "CImageCodecs", dependencies: ["CJPEG"]),
+        // C calls that need setjmp (libjpeg's error exit) or C varargs (libtiff's error handlers)
+        // live here, so a longjmp never crosses a Swift frame.
+        .target(name: "CImageCodecs", dependencies: ["CJPEG", "CTIFF"]),
         .target(name: "Imaging", dependencies: ["Platform", "CPNG", "CImageCodecs", "CZlib"]),
         // SIMD kernels (SGEMM microkernels, exp/sigmoid/tanh): AVX2+FMA chosen at run time via
         // per-function target attributes, so no unsafe flags; a portable path for other CPUs.

@@ -70,16 +70,69 @@ public struct ImageDecoder: Sendable {
     }
 
     private func decode(_ bytes: [UInt8], name: String?, rgb: Bool) throws(ImageError) -> Raster {
+        try decodePage(bytes, page: 1, name: name, rgb: rgb).raster
+    }
+
+    /// The number of pages of an image file's bytes: a TIFF's pages (at most 10,000), 1 for
+    /// the other formats.
+    public func pageCount(_ bytes: [UInt8], name: String? = nil) throws(ImageError) -> Int {
         do throws(ImageErrorReason) {
             switch ImageFormat.detect(bytes) {
-            case .failure(let reason):
-                throw reason
-            case .success(.png):
-                return try PNGDecoder.decode(bytes, maxPixels: maxPixels, rgb: rgb)
-            case .success(.jpeg):
+            case .failure(let reason): throw reason
+            case .success(.tiff):
+                return try bytes.withUnsafeBufferPointer { buffer throws(ImageErrorReason) in
+                    try TIFFDecoder.File(buffer, maxPixels: maxPixels).pageCount
+                }
+            case .success: return 1
+            }
+        } catch {
+            throw ImageError(file: name, reason: error)
+        }
+    }
+
+    /// Page `page` (from 1) of an image file's bytes, in gray, with its resolution in pixels
+    /// per inch when the file gives it (TIFF).
+    public func decodeGrayPage(_ bytes: [UInt8], page: Int, name: String? = nil) throws(ImageError)
+        -> (image: GrayImage, resolution: (x: Double, y: Double)?) {
+        let (raster, resolution) = try decodePage(bytes, page: page, name: name, rgb: false)
+        return (GrayImage(width: raster.width, height: raster.height, pixels: raster.pixels), resolution)
+    }
+
+    /// ``decodeGrayPage(_:page:name:)`` in colour.
+    public func decodeRGBPage(_ bytes: [UInt8], page: Int, name: String? = nil) throws(ImageError)
+        -> (image: RGBImage, resolution: (x: Double, y: Double)?) {
+        let (raster, resolution) = try decodePage(bytes, page: page, name: name, rgb: true)
+        return (RGBImage(width: raster.width, height: raster.height, pixels: raster.pixels), resolution)
+    }
+
+    private func decodePage(_ bytes: [UInt8], page: Int, name: String?, rgb: Bool) throws(ImageError)
+        -> (raster: Raster, resolution: (x: Double, y: Double)?) {
+        do throws(ImageErrorReason) {
+            let format: ImageFormat
+            switch ImageFormat.detect(bytes) {
+            case .failure(let reason): throw reason
+            case .success(let detected): format = detected
+            }
+            if format == .tiff {
+                return try bytes.withUnsafeBufferPointer { buffer throws(ImageErrorReason) in
+                    let file = try TIFFDecoder.File(buffer, maxPixels: maxPixels)
+                    let pages = file.pageCount
+                    guard page >= 1, page <= pages else { throw .noSuchPage(page, pages: pages) }
+                    return try file.page(page - 1, maxPixels: maxPixels, rgb: rgb)
+                }
+            }
+            guard page == 1 else { throw .noSuchPage(page, pages: 1) }
+            switch format {
+            case .png:
+                return (try PNGDecoder.decode(bytes, maxPixels: maxPixels, rgb: rgb), nil)
+            case .jpeg:
                 let raster = try JPEGDecoder.decode(bytes, maxPixels: maxPixels, rgb: rgb)
-                guard appliesEXIFOrientation, let orientation = EXIFOrientation(jpeg: bytes) else { return raster }
-                return raster.oriented(orientation)
+                guard appliesEXIFOrientation, let orientation = EXIFOrientation(jpeg: bytes) else { return (raster, nil) }
+                return (raster.oriented(orientation), nil)
+            case .pnm:
+                return (try PNMDecoder.decode(bytes, maxPixels: maxPixels, rgb: rgb), nil)
+            case .tiff:
+                fatalError("read above")
             }
         } catch {
             throw ImageError(file: name, reason: error)

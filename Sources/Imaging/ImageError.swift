@@ -4,8 +4,10 @@ public enum ImageErrorReason: Equatable, Sendable {
     case isDirectory
     case unreadable(String)
     case emptyFile
-    /// Neither PNG nor JPEG; the associated value names the format when it is recognized.
+    /// Not PNG, JPEG, TIFF or PNM; the associated value names the format when it is recognized.
     case notAnImage(detected: String?)
+    /// A page (from 1) past the last of a file of `pages` pages.
+    case noSuchPage(Int, pages: Int)
     case truncated
     /// The decoder rejected the data (bad CRC, bad marker, ...); the message is the library's.
     case corrupt(String)
@@ -44,8 +46,9 @@ extension ImageErrorReason {
         case .isDirectory: what = "is a directory, not an image file"
         case .unreadable(let why): what = "cannot read: \(why)"
         case .emptyFile: what = "empty file"
-        case .notAnImage(let detected?): what = "not a supported image (\(detected)); PNG and JPEG are supported"
-        case .notAnImage(nil): what = "not an image (neither PNG nor JPEG)"
+        case .notAnImage(let detected?): what = "not a supported image (\(detected)); PNG, JPEG, TIFF and PNM are supported"
+        case .notAnImage(nil): what = "not an image (not PNG, JPEG, TIFF or PNM)"
+        case let .noSuchPage(page, pages): what = "has no page \(page) (it has \(pages))"
         case .truncated: what = "truncated image data"
         case .corrupt(let message): what = "corrupt image data: \(message)"
         case .zeroDimensions: what = "image has zero width or height"

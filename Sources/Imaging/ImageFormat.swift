@@ -2,6 +2,9 @@
 public enum ImageFormat: Sendable {
     case png
     case jpeg
+    case tiff
+    /// Netpbm: PBM, PGM, PPM.
+    case pnm
 
     static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
@@ -11,6 +14,14 @@ public enum ImageFormat: Sendable {
         if head.isEmpty { return .failure(.emptyFile) }
         if head.starts(with: pngSignature) { return .success(.png) }
         if head.starts(with: [0xFF, 0xD8, 0xFF]) { return .success(.jpeg) }
+        if head.starts(with: Array("II*\0".utf8)) || head.starts(with: Array("MM\0*".utf8))
+            || head.starts(with: Array("II+\0".utf8)) || head.starts(with: Array("MM\0+".utf8)) {
+            return .success(.tiff)
+        }
+        if head.count >= 3, head[0] == UInt8(ascii: "P"), (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(head[1]),
+           [0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: "#")].contains(head[2]) {
+            return .success(.pnm)
+        }
         if pngSignature.starts(with: head) || [0xFF, 0xD8, 0xFF].starts(with: head) {
             return .failure(.truncated)
         }
@@ -22,14 +33,9 @@ public enum ImageFormat: Sendable {
         func starts(_ ascii: String) -> Bool { head.starts(with: Array(ascii.utf8)) }
         if starts("GIF8") { return "GIF" }
         if starts("BM") { return "BMP" }
-        if starts("II*\0") || starts("MM\0*") { return "TIFF" }
         if starts("%PDF") { return "PDF" }
         if starts("RIFF") && head.count >= 12 && Array(head[8..<12]) == Array("WEBP".utf8) { return "WebP" }
         if head.starts(with: [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50]) { return "JPEG 2000" }
-        if head.count >= 3, head[0] == UInt8(ascii: "P"), (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(head[1]),
-           [0x20, 0x0A, 0x0D, 0x09].contains(head[2]) {
-            return "PNM"
-        }
         return nil
     }
 }

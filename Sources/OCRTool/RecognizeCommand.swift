@@ -13,6 +13,7 @@ enum RecognizeCommand: Command {
         Option("--format", value: "<format>[,...]", help: "text: the text of each line found, in reading order, a blank\nline between blocks (default);\ntsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\\nescaped (lines of one image joined by \\n); an image that\ncannot be read: path<TAB><TAB><TAB>reason;\njson: JSON Lines, one JSON object per image and line of output:\nthe page (size, skew) -> blocks -> lines -> words -> characters,\neach with its box and confidence; an image that cannot be read:\n{\"error\":..., \"path\":...};\nhocr: hOCR 1.2 (XHTML, word and character boxes);\nalto: ALTO v4 XML; page: PAGE XML 2019-07-15;\npdf: the image under an invisible text layer (searchable).\nhocr, alto, page and pdf write one document per image: to standard\noutput for one image, else give --output-dir. Several formats\n(text,hocr,page) need --output-dir."),
         Option("--output-dir", value: "<dir>", help: "Write each image's output to DIR/NAME.txt, .tsv, .json, .hocr,\n.alto.xml, .page.xml, .pdf: NAME is the image's file name without its\nending, or its path within a folder given (the folder's name\nfirst). Each file is written whole under a temporary name and\nrenamed, so a batch stopped at any moment leaves whole files."),
         Option("--dpi", value: "<n>", help: "The images' resolution in pixels per inch, for the page size of a\nPDF and the scan_res of hOCR (default: 300)."),
+        Option("--pages", value: "<n-m>", help: "Read only these pages of documents of several pages (TIFF): N,\nN-M or N- (from 1)."),
         Option("--skip-existing", help: "With --output-dir: skip the images whose files (every format\nasked for) are there already, to resume a batch."),
         Option("--list", value: "<file>", help: "Read image paths from a file, one per line ('-': standard input)."),
         Option("--jobs", value: "<n>", help: "Images recognized in parallel (default: the number of cores)."),
@@ -35,7 +36,8 @@ enum RecognizeCommand: Command {
         USAGE: ocr recognize [options] IMAGE|FOLDER...
                ocr recognize [options] --list FILE|-
 
-        Folders are searched recursively for .png, .jpg and .jpeg files.
+        Folders are searched recursively for .png, .jpg, .jpeg, .tif, .tiff, .pnm, .pbm, .pgm and
+        .ppm files. Every page of a TIFF is read; the text has a form feed between pages.
 
         OPTIONS:
         \(options.helpText)
@@ -72,6 +74,7 @@ enum RecognizeCommand: Command {
             guard let d = Double(value), d >= 10, d <= 10_000 else { throw UsageError("--dpi must be a number from 10 to 10000, got '\(value)'") }
             return d
         }
+        let pageRange = try a.string("--pages").map { try parsePages($0) }
         let files = outputDir.map { OutputFiles(directory: $0, formats: formats) }
         let names = inputs.map { OutputFiles.name(of: $0.path, inFolder: $0.folder) }
         if files != nil, let clash = OutputFiles.collisions(names, paths: inputs.map(\.path)).first {
@@ -92,33 +95,38 @@ enum RecognizeCommand: Command {
         let allowed = try a.string("--allow").map { try allowedCharacters($0, model: model) }
         let recognizer = Recognizer(model: model, beamWidth: beam, allowedCharacters: allowed,
                                     layout: layout, spelling: try spelling.load(beamWidth: beam))
-        var failures = 0, pages = 0
+        var failures = 0, pages = 0, readFiles = 0
         var outputError: String?
         let progress = Progress(total: paths.count, skipped: skipped, enabled: files != nil && isatty(STDERR_FILENO) != 0)
         let format = formats[0]
-        FileBatch(paths: paths, recognizer: recognizer, jobs: jobs).run { done in
+        FileBatch(paths: paths, recognizer: recognizer, jobs: jobs, pages: pageRange).run { done in
             var text = ""
             for (k, outcome) in done {
                 let i = todo[k], path = inputs[i].path
                 switch outcome {
-                case .success(let read):
-                    pages += 1
-                    let page = DocumentPage(result: read, imagePath: path, resolution: dpi.map { ($0, $0) })
+                case .success(var read):
+                    pages += read.count
+                    readFiles += 1
+                    if let dpi { for p in read.indices { read[p].resolution = (dpi, dpi) } }
                     if let files {
-                        do throws(FileError) { try files.write([page], name: names[i], created: creationDate(of: path)) } catch {
+                        do throws(FileError) { try files.write(read, name: names[i], created: creationDate(of: path)) } catch {
                             outputError = escapingControls(error.description)
                             return false
                         }
+                    } else if format == .page && read.count > 1 {
+                        progress.clear()
+                        printError("ocr recognize: \(escapingControls(path)): has \(read.count) pages and a PAGE XML file holds one: give --output-dir (a file a page)")
+                        failures += 1
                     } else if format.isDocument {
                         // The one document, to standard output.
                         do throws(ImageError) {
-                            outputError = writeStandardOutput(try format.data(of: [page], created: creationDate(of: path)))
+                            outputError = writeStandardOutput(try format.data(of: read, created: creationDate(of: path)))
                         } catch {
                             printError("ocr recognize: \(escapingControls(error.description))")
                             failures += 1
                         }
                     } else {
-                        text += format.record(of: read, path: path)
+                        text += format.document(of: read, created: creationDate(of: path))
                     }
                 case .failure(.unreadable(let error)):
                     progress.clear()
@@ -142,7 +150,7 @@ enum RecognizeCommand: Command {
             return 1
         }
         if files != nil {
-            printError("ocr recognize: \(pages) of \(paths.count) images read, \(failures) failed"
+            printError("ocr recognize: \(readFiles) of \(paths.count) images read (\(pages) page\(pages == 1 ? "" : "s")), \(failures) failed"
                        + (skipped > 0 ? ", \(skipped) skipped (done before)" : "") + " in \(progress.elapsedText)")
         }
         if let overlay = a.string("--overlay"), failures == 0, let path = paths.first {
@@ -150,6 +158,16 @@ enum RecognizeCommand: Command {
             try PNGEncoder.write(Overlay.draw(try recognizer.recognize(image), on: image), to: overlay)
         }
         return failures > 0 || !problems.isEmpty ? 1 : 0
+    }
+
+    /// The pages of `--pages`: `N` or `N-M` (from 1), or `N-` for N to the last.
+    static func parsePages(_ text: String) throws(UsageError) -> ClosedRange<Int> {
+        let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { Int($0) }
+        let first = parts.first ?? nil, last = parts.count == 2 ? (text.hasSuffix("-") ? Int.max : parts[1]) : first
+        guard let first, let last, first >= 1, last >= first else {
+            throw UsageError("--pages must be N, N-M or N- (pages from 1), got '\(text)'")
+        }
+        return first...last
     }
 
     /// The formats of `--format`, comma-separated, each once.
@@ -216,12 +234,12 @@ enum RecognizeCommand: Command {
         var out = [Input](), problems = [String]()
         for path in paths {
             if FolderSearch.isFolder(path) == true {
-                guard let found = FolderSearch.walk(path, endingWith: [".png", ".jpg", ".jpeg"]) else {
+                guard let found = FolderSearch.walk(path, endingWith: imageEndings) else {
                     problems.append("\(path): cannot read the folder: \(String(cString: strerror(errno)))")
                     continue
                 }
                 problems += found.problems
-                if found.files.isEmpty && found.problems.isEmpty { problems.append("\(path): no images found (.png, .jpg, .jpeg)") }
+                if found.files.isEmpty && found.problems.isEmpty { problems.append("\(path): no images found (\(imageEndings.joined(separator: ", ")))") }
                 out += found.files.map { (path as NSString).appendingPathComponent($0) }.sorted().map { Input(path: $0, folder: path) }
             } else {
                 out.append(Input(path: path, folder: nil))
@@ -249,6 +267,9 @@ enum RecognizeCommand: Command {
         }
         return (out, problems)
     }
+
+    /// The endings of the files a folder is searched for.
+    static let imageEndings = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pnm", ".pbm", ".pgm", ".ppm"]
 
     /// An image to read: its path, and the folder input it was found in (nil: given by itself).
     struct Input {

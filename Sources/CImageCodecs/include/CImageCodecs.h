@@ -39,4 +39,35 @@ ocr_jpeg_status ocr_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_p
 ocr_jpeg_status ocr_jpeg_encode_gray(const uint8_t *pixels, uint32_t width, uint32_t height, int quality,
                                      uint8_t **out_data, size_t *out_size, char message[200]);
 
+/// A TIFF opened from memory (`ocr_tiff_open`): libtiff's handle and where its messages go.
+typedef struct ocr_tiff ocr_tiff;
+
+/// One page (directory) of a TIFF: its size, and its resolution in pixels per inch when it
+/// has one (0 otherwise).
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    double x_resolution;
+    double y_resolution;
+} ocr_tiff_page;
+
+/// Opens the TIFF in `data` (which must outlive the handle); NULL, with `message` set, when
+/// libtiff cannot. libtiff's errors go to `message`, never to stderr; no single allocation it
+/// makes exceeds `max_allocation` bytes.
+ocr_tiff *ocr_tiff_open(const uint8_t *data, size_t size, uint64_t max_allocation, char message[200]);
+
+/// The number of pages, counting at most `limit` (a loop of directories ends the count).
+int ocr_tiff_page_count(ocr_tiff *tiff, int limit);
+
+/// Page `index` (from 0): its size and resolution. 0 on success; else `message` says why.
+int ocr_tiff_page_info(ocr_tiff *tiff, int index, ocr_tiff_page *page, char message[200]);
+
+/// Page `index` as RGBA, rows top to bottom, into `rgba` (`width * height` words the caller
+/// allocated after checking the size from `ocr_tiff_page_info`). Every photometric
+/// interpretation and compression libtiff reads (bilevel G3/G4, palette, 16-bit, YCbCr, LZW,
+/// Deflate, PackBits, JPEG) comes out as 8-bit RGBA. 0 on success; else `message` says why.
+int ocr_tiff_read_page(ocr_tiff *tiff, int index, uint32_t *rgba, char message[200]);
+
+void ocr_tiff_close(ocr_tiff *tiff);
+
 #endif

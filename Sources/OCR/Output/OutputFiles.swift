@@ -47,17 +47,33 @@ public struct OutputFiles: Sendable {
         formats.allSatisfy { FileManager.default.fileExists(atPath: path(name: name, format: $0)) }
     }
 
+    /// The file of page `number` (from 2) of a document of several pages in PAGE XML, which
+    /// holds one page a file (page 1 has ``path(name:format:)``).
+    public func pagePath(name: String, number: Int) -> String {
+        (directory as NSString).appendingPathComponent("\(name)-page\(number).\(OutputFormat.page.fileExtension)")
+    }
+
     /// Writes each format's file of input `name` (making its folders), each whole or not at all.
+    /// PAGE XML of several pages is a file a page, the first page's written last, so that its
+    /// being there says the others are.
     public func write(_ pages: [DocumentPage], name: String, created: Date) throws(FileError) {
         // Every format's bytes first: a page whose image cannot be read again writes nothing.
-        var data = [[UInt8]]()
+        var files = [(path: String, bytes: [UInt8])]()
         for format in formats {
-            do { data.append(try format.data(of: pages, created: created)) } catch {
+            do {
+                if format == .page && pages.count > 1 {
+                    for (k, page) in pages.enumerated().reversed() {
+                        files.append((k == 0 ? path(name: name, format: format) : pagePath(name: name, number: k + 1),
+                                      try format.data(of: [page], created: created)))
+                    }
+                } else {
+                    files.append((path(name: name, format: format), try format.data(of: pages, created: created)))
+                }
+            } catch {
                 throw FileError(file: error.file ?? name, reason: error.reason.message)
             }
         }
-        for (format, bytes) in zip(formats, data) {
-            let target = path(name: name, format: format)
+        for (target, bytes) in files {
             let folder = (target as NSString).deletingLastPathComponent
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -29,8 +29,20 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         switch self {
         case .text:
             return pages.map { record(of: $0.result, path: $0.imagePath) }.joined(separator: "\u{0C}")
-        case .tsv, .json:
-            return pages.map { record(of: $0.result, path: $0.imagePath) }.joined()
+        case .tsv:
+            // One row for the file: its pages' text, a form feed between them.
+            guard pages.count > 1, let first = pages.first else { return pages.map { record(of: $0.result, path: $0.imagePath) }.joined() }
+            let text = pages.map(\.result.text).joined(separator: "\u{0C}")
+            let confidence = pages.map(\.result.confidence).min() ?? 1
+            return "\(escapingTSV(first.imagePath))\t\(escapingTSV(text))\t" + String(format: "%.4f", confidence) + "\n"
+        case .json:
+            // An object a page; a file of several pages numbers them.
+            guard pages.count > 1 else { return pages.map { record(of: $0.result, path: $0.imagePath) }.joined() }
+            return pages.map { page in
+                var object = Self.page(page.result, path: page.imagePath)
+                object["page"] = .number(Double(page.number))
+                return Self.json(object) + "\n"
+            }.joined()
         case .hocr: return HOCR.document(pages)
         case .alto: return ALTO.document(pages)
         case .page: return pages.first.map { PageXML.document($0, created: created) } ?? ""
@@ -43,7 +55,9 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     public func data(of pages: [DocumentPage], created: Date, decoder: ImageDecoder = ImageDecoder()) throws(ImageError) -> [UInt8] {
         guard self == .pdf else { return Array(document(of: pages, created: created).utf8) }
         var pdfPages = [PDF.Page]()
-        for page in pages { pdfPages.append(PDF.Page(page: page, image: try PDF.PageImage.of(file: page.imagePath, decoder: decoder))) }
+        for page in pages {
+            pdfPages.append(PDF.Page(page: page, image: try PDF.PageImage.of(file: page.imagePath, page: page.number, decoder: decoder)))
+        }
         return PDF.document(pdfPages, created: created)
     }
 

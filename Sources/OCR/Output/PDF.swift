@@ -36,13 +36,13 @@ public enum PDF {
 
         /// The image of the file at `path` as it is best kept: a JPEG (8 bits, gray or RGB,
         /// not turned by EXIF) as it is; anything else decoded, as black and white, gray or colour.
-        public static func of(file path: String, decoder: ImageDecoder = ImageDecoder()) throws(ImageError) -> PageImage {
+        public static func of(file path: String, page: Int = 1, decoder: ImageDecoder = ImageDecoder()) throws(ImageError) -> PageImage {
             let bytes = try decoder.readImageFile(path)
             if let header = JPEGHeader(bytes), header.precision == 8, !header.isTurned, header.components == 1 || header.components == 3,
                header.width * header.height <= decoder.maxPixels {
                 return .jpeg(bytes, header)
             }
-            return of(try decoder.decodeRGB(bytes, name: path))
+            return of(try decoder.decodeRGBPage(bytes, page: page, name: path).image)
         }
 
         /// The least image that keeps every pixel of `image`.
