@@ -68,7 +68,7 @@ let package = Package(
 // libFuzzer targets, only with OCR_FUZZ set (they have no main of their own): see Fuzz/run.sh.
 if ProcessInfo.processInfo.environment["OCR_FUZZ"] != nil {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
-    for (name, dependencies) in [("FuzzImageDecoding", ["Imaging"]), ("FuzzModelLoading", ["OCR", "OCRTraining", "Platform"]), ("FuzzLineData", ["OCR", "OCRTraining"]), ("FuzzSpellingTable", ["OCR"]), ("FuzzRecognition", ["Imaging", "OCR"]), ("FuzzPageLayout", ["Imaging", "OCR"])] {
+    for (name, dependencies) in [("FuzzImageDecoding", ["Imaging"]), ("FuzzModelLoading", ["OCR", "OCRTraining", "Platform"]), ("FuzzLineData", ["OCR", "OCRTraining"]), ("FuzzSpellingTable", ["OCR"]), ("FuzzRecognition", ["Imaging", "OCR"]), ("FuzzPageLayout", ["Imaging", "OCR"]), ("FuzzTIFFDecoding", ["Imaging"])] {
         package.targets.append(.executableTarget(name: name, dependencies: (dependencies + ["FuzzSupport"]).map { .target(name: $0) },
                                                  path: "Fuzz/\(name)", swiftSettings: [.swiftLanguageMode(.v5)]))
         package.products.append(.executable(name: name, targets: [name]))

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds one libFuzzer target with AddressSanitizer and runs it for a while.
-#   sh Fuzz/run.sh FuzzImageDecoding|FuzzModelLoading|FuzzLineData|FuzzSpellingTable|FuzzRecognition|FuzzPageLayout [SECONDS]
+#   sh Fuzz/run.sh FuzzImageDecoding|FuzzModelLoading|FuzzLineData|FuzzSpellingTable|FuzzRecognition|FuzzPageLayout|FuzzTIFFDecoding [SECONDS]
 # Seeds come from Fuzz/seeds/TARGET (committed); what the fuzzer finds goes to
 # .build-fuzz/corpus/TARGET, and a crashing input to .build-fuzz/crash-* (add it to the seeds and
 # a regression test once fixed).

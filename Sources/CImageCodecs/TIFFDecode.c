@@ -136,6 +136,34 @@ int ocr_tiff_read_page(ocr_tiff *t, int index, uint32_t *rgba, char message[200]
     return 0;
 }
 
+uint8_t *ocr_tiff_group4(ocr_tiff *t, int index, size_t *size, int *black_is_1) {
+    t->error[0] = 0;
+    if (!TIFFSetDirectory(t->tif, (tdir_t)index)) return NULL;
+    uint16_t compression = 0, bits = 0, samples = 1, fill = FILLORDER_MSB2LSB, photometric = 0;
+    uint32_t t6 = 0;
+    TIFFGetField(t->tif, TIFFTAG_COMPRESSION, &compression);
+    TIFFGetFieldDefaulted(t->tif, TIFFTAG_BITSPERSAMPLE, &bits);
+    TIFFGetFieldDefaulted(t->tif, TIFFTAG_SAMPLESPERPIXEL, &samples);
+    TIFFGetFieldDefaulted(t->tif, TIFFTAG_FILLORDER, &fill);
+    TIFFGetField(t->tif, TIFFTAG_PHOTOMETRIC, &photometric);
+    TIFFGetFieldDefaulted(t->tif, TIFFTAG_T6OPTIONS, &t6);
+    if (compression != COMPRESSION_CCITTFAX4 || bits != 1 || samples != 1 || fill != FILLORDER_MSB2LSB
+        || TIFFIsTiled(t->tif) || TIFFNumberOfStrips(t->tif) != 1 || (t6 & GROUP4OPT_UNCOMPRESSED)
+        || (photometric != PHOTOMETRIC_MINISWHITE && photometric != PHOTOMETRIC_MINISBLACK)) {
+        return NULL;
+    }
+    uint64_t *counts = NULL;
+    if (!TIFFGetField(t->tif, TIFFTAG_STRIPBYTECOUNTS, &counts) || !counts || counts[0] == 0 || counts[0] > t->size) return NULL;
+    tmsize_t n = (tmsize_t)counts[0];
+    uint8_t *data = malloc((size_t)n);
+    if (!data) return NULL;
+    tmsize_t got = TIFFReadRawStrip(t->tif, 0, data, n);
+    if (got <= 0 || t->error[0]) { free(data); return NULL; }
+    *size = (size_t)got;
+    *black_is_1 = photometric == PHOTOMETRIC_MINISBLACK;
+    return data;
+}
+
 void ocr_tiff_close(ocr_tiff *t) {
     if (!t) return;
     if (t->tif) TIFFClose(t->tif);

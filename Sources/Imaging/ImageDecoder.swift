@@ -90,6 +90,19 @@ public struct ImageDecoder: Sendable {
         }
     }
 
+    /// Page `page` (from 1) of a TIFF as its CCITT Group 4 data is stored, with its size, for
+    /// passing it on without decoding; nil when the page is not a single strip of Group 4 (or the
+    /// bytes are not a TIFF).
+    public func group4Page(_ bytes: [UInt8], page: Int) -> (data: [UInt8], width: Int, height: Int, blackIs1: Bool)? {
+        guard case .success(.tiff) = ImageFormat.detect(bytes) else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> (data: [UInt8], width: Int, height: Int, blackIs1: Bool)? in
+            guard let file = try? TIFFDecoder.File(buffer, maxPixels: maxPixels), page >= 1, page <= file.pageCount,
+                  let size = try? file.size(page - 1), size.width * size.height <= maxPixels,
+                  let g4 = file.group4(page - 1) else { return nil }
+            return (g4.data, size.width, size.height, g4.blackIs1)
+        }
+    }
+
     /// Page `page` (from 1) of an image file's bytes, in gray, with its resolution in pixels
     /// per inch when the file gives it (TIFF).
     public func decodeGrayPage(_ bytes: [UInt8], page: Int, name: String? = nil) throws(ImageError)

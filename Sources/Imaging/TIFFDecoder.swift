@@ -29,7 +29,23 @@ enum TIFFDecoder {
 
         deinit { ocr_tiff_close(handle) }
 
+        /// Page `index`'s Group 4 data as stored (see `ocr_tiff_group4`), or nil.
+        func group4(_ index: Int) -> (data: [UInt8], blackIs1: Bool)? {
+            var size = 0, black: Int32 = 0
+            guard let data = ocr_tiff_group4(handle, Int32(index), &size, &black) else { return nil }
+            defer { free(data) }
+            return (Array(UnsafeBufferPointer(start: data, count: size)), black != 0)
+        }
+
         var pageCount: Int { Int(ocr_tiff_page_count(handle, Int32(TIFFDecoder.pageLimit))) }
+
+        /// Page `index`'s size.
+        func size(_ index: Int) throws(ImageErrorReason) -> (width: Int, height: Int) {
+            var message = [CChar](repeating: 0, count: 200)
+            var info = ocr_tiff_page()
+            guard ocr_tiff_page_info(handle, Int32(index), &info, &message) == 0 else { throw .corrupt(TIFFDecoder.text(message)) }
+            return (Int(info.width), Int(info.height))
+        }
 
         /// Page `index` (from 0) with its resolution (pixels per inch, when the file gives it).
         func page(_ index: Int, maxPixels: Int, rgb: Bool) throws(ImageErrorReason) -> (Raster, resolution: (x: Double, y: Double)?) {

@@ -115,3 +115,39 @@ extension CommandLineTests {
         #expect(noArray.status == 64 && noArray.stderr.contains("SLURM_ARRAY_TASK_ID"))
     }
 }
+
+extension CommandLineTests {
+    /// A TIFF of three pages gives three pages in every format; --pages takes some of them.
+    @Test func aThreePageTIFFGivesThreePagesEverywhere() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build the ocr product first")
+        let (model, dir) = try documentBatch()
+        let tiff = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../ImagingTests/Fixtures/three_pages.tif").standardized.path
+        let run = try ocr(["recognize", "--model", model, "--format", "text,tsv,json,hocr,alto,page,pdf", "--output-dir", dir + "/out", tiff])
+        #expect(run.status == 0 && run.stderr.contains("1 of 1 images read (3 pages)"), "\(run.stderr)")
+        let out = dir + "/out/three_pages"
+        let text = try String(contentsOfFile: out + ".txt", encoding: .utf8)
+        #expect(text.filter { $0 == "\u{0C}" }.count == 2)
+        #expect(try String(contentsOfFile: out + ".tsv", encoding: .utf8).split(separator: "\n").count == 1)
+        let json = try String(contentsOfFile: out + ".json", encoding: .utf8).split(separator: "\n")
+        #expect(json.count == 3 && json[2].contains("\"page\":3"))
+        let hocr = try #require(ParsedXML.parse(try String(contentsOfFile: out + ".hocr", encoding: .utf8)))
+        #expect(hocr.all.filter { $0.attributes["class"] == "ocr_page" }.count == 3)
+        #expect(hocr.all.first { $0.attributes["class"] == "ocr_page" }?.attributes["title"]?.contains("scan_res 300 300") == true)
+        let alto = try #require(ParsedXML.parse(try String(contentsOfFile: out + ".alto.xml", encoding: .utf8)))
+        #expect(alto.elements("Page").map { $0.attributes["PHYSICAL_IMG_NR"] ?? "" } == ["1", "2", "3"])
+        #expect(files(under: dir + "/out").filter { $0.hasSuffix(".page.xml") }
+                == ["three_pages-page2.page.xml", "three_pages-page3.page.xml", "three_pages.page.xml"])
+        let pdf = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + ".pdf")), as: UTF8.self)
+        #expect(pdf.contains("/Count 3 >>"))
+        // 37x21 pixels at 300 dpi: 8.88 x 5.04 points.
+        #expect(pdf.contains("/MediaBox [0 0 8.88 5.04]"))
+
+        let some = try ocr(["recognize", "--model", model, "--format", "json", "--pages", "2-", tiff])
+        #expect(some.status == 0 && some.stdout.split(separator: "\n").count == 2 && some.stdout.contains("\"page\":2"))
+        let none = try ocr(["recognize", "--model", model, "--pages", "5", tiff])
+        #expect(none.status == 1 && none.stderr.contains("has no page 5 (it has 3)"), "\(none.stderr)")
+        let pageXML = try ocr(["recognize", "--model", model, "--format", "page", tiff])
+        #expect(pageXML.status == 1 && pageXML.stderr.contains("give --output-dir"))
+    }
+}

@@ -70,4 +70,10 @@ int ocr_tiff_read_page(ocr_tiff *tiff, int index, uint32_t *rgba, char message[2
 
 void ocr_tiff_close(ocr_tiff *tiff);
 
+/// Page `index`'s CCITT Group 4 data as it is stored, for passing it on (into a PDF's
+/// CCITTFaxDecode stream): only for a page of one strip, 1 bit a pixel, fill order MSB first.
+/// Returns the data (the caller frees it) and sets `size` and `black_is_1` (photometric
+/// min-is-black); NULL when the page is stored any other way.
+uint8_t *ocr_tiff_group4(ocr_tiff *tiff, int index, size_t *size, int *black_is_1);
+
 #endif

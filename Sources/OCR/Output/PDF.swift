@@ -5,8 +5,8 @@ import Imaging
 /// holds what was read, each word stretched over its box along the line's baseline, so that a
 /// viewer finds, selects and copies the words where they are and `pdftotext` reads them in
 /// reading order. The text is set in a font of empty glyphs (Type 3) whose ToUnicode map gives
-/// each code its characters; text render mode 3 (invisible). A JPEG is passed on as it is; other
-/// images go in as Flate streams, 1 bit deep when they are black and white, gray when they have
+/// each code its characters; text render mode 3 (invisible). A JPEG is passed on as it is, and
+/// so is a TIFF page stored as one strip of CCITT Group 4; other images go in as Flate streams, 1 bit deep when they are black and white, gray when they have
 /// no colour. The page's size comes from the image's resolution (300 dpi when not known).
 public enum PDF {
     /// The image of a page as the PDF holds it.
@@ -15,12 +15,15 @@ public enum PDF {
         case jpeg([UInt8], JPEGHeader)
         /// Black and white, 1 bit a pixel (0 black).
         case bilevel(GrayImage)
+        /// A TIFF page's CCITT Group 4 data, passed on (CCITTFaxDecode).
+        case group4([UInt8], width: Int, height: Int, blackIs1: Bool)
         case gray(GrayImage)
         case rgb(RGBImage)
 
         public var width: Int {
             switch self {
             case .jpeg(_, let h): return h.width
+            case .group4(_, let width, _, _): return width
             case .bilevel(let g), .gray(let g): return g.width
             case .rgb(let c): return c.width
             }
@@ -29,6 +32,7 @@ public enum PDF {
         public var height: Int {
             switch self {
             case .jpeg(_, let h): return h.height
+            case .group4(_, _, let height, _): return height
             case .bilevel(let g), .gray(let g): return g.height
             case .rgb(let c): return c.height
             }
@@ -41,6 +45,9 @@ public enum PDF {
             if let header = JPEGHeader(bytes), header.precision == 8, !header.isTurned, header.components == 1 || header.components == 3,
                header.width * header.height <= decoder.maxPixels {
                 return .jpeg(bytes, header)
+            }
+            if let g4 = decoder.group4Page(bytes, page: page) {
+                return .group4(g4.data, width: g4.width, height: g4.height, blackIs1: g4.blackIs1)
             }
             return of(try decoder.decodeRGBPage(bytes, page: page, name: path).image)
         }
@@ -124,6 +131,10 @@ public enum PDF {
         case .jpeg(let bytes, let header):
             let space = header.components == 1 ? "/DeviceGray" : "/DeviceRGB"
             writer.stream(number, dictionary: "\(size) /ColorSpace \(space) /BitsPerComponent 8", data: bytes, filter: "/DCTDecode")
+        case .group4(let data, let width, let height, let blackIs1):
+            writer.stream(number, dictionary: "\(size) /ColorSpace /DeviceGray /BitsPerComponent 1 "
+                          + "/DecodeParms << /K -1 /Columns \(width) /Rows \(height) /BlackIs1 \(blackIs1) >>",
+                          data: data, filter: "/CCITTFaxDecode")
         case .bilevel(let g):
             // Rows of bits, the first pixel the high bit, each row padded to a byte; 0 black.
             let rowBytes = (g.width + 7) / 8

@@ -26,6 +26,7 @@ for c in Fax Group4 RLE LZW Zip; do
   convert pattern_bilevel.pbm -density 300 -units PixelsPerInch -compress $c "bilevel_$c.tif"
 done
 convert pattern_bilevel.pbm -define quantum:polarity=min-is-black -compress LZW bilevel_min_is_black.tif
+convert pattern_bilevel.pbm -define quantum:polarity=min-is-black -compress Group4 bilevel_Group4_min_is_black.tif
 convert pattern_gray.pgm -density 118.11 -units PixelsPerCentimeter -compress LZW gray8_cm.tif
 convert pattern_gray.pgm -depth 16 -compress Zip gray16.tif
 convert pattern_colour.ppm -compress LZW rgb8.tif

@@ -101,6 +101,32 @@ import TestSupport
         #expect(median >= 0.5, "median IoU \(median)")
     }
 
+    /// A TIFF page of one strip of CCITT Group 4 goes in as it is stored, either photometric
+    /// convention; with poppler there, the image it holds is the page's, pixel for pixel.
+    @Test(arguments: ["bilevel_Group4.tif", "bilevel_Group4_min_is_black.tif"])
+    func group4PagesArePassedOn(_ name: String) throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../ImagingTests/Fixtures").standardized.path
+        let tiff = fixtures + "/" + name
+        guard case .group4(let data, let width, let height, _) = try PDF.PageImage.of(file: tiff) else {
+            Issue.record("\(name) not passed on"); return
+        }
+        #expect(width == 37 && height == 21 && !data.isEmpty)
+        // Not Group 4: decoded.
+        guard case .bilevel = try PDF.PageImage.of(file: fixtures + "/bilevel_LZW.tif") else { Issue.record("LZW not bilevel"); return }
+        let page = DocumentPage(result: RecognitionResult(lines: [], width: 37, height: 21), imagePath: tiff)
+        let file = try temporaryPath("g4.pdf")
+        try Data(PDF.document([PDF.Page(page: page, image: try PDF.PageImage.of(file: tiff))], created: Date())).write(to: URL(fileURLWithPath: file))
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdfimages") else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "CI checks PDFs: install poppler-utils")
+            return
+        }
+        let prefix = (file as NSString).deletingPathExtension
+        _ = try Self.run("/usr/bin/pdfimages", ["-png", file, prefix])
+        let image = try ImageDecoder().decodeGray(contentsOf: prefix + "-000.png")
+        let pattern = (0..<(37 * 21)).map { i -> UInt8 in (i % 37 * 3 + i / 37 * 5) % 7 < 3 ? 0 : 255 }
+        #expect(image.width == 37 && image.pixels == pattern)
+    }
+
     /// Where `needle` first comes in `bytes` from `start`.
     static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int = 0) -> Int? {
         guard needle.count <= bytes.count else { return nil }
