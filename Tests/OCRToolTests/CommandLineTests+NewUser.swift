@@ -63,7 +63,7 @@ extension CommandLineTests {
         let image = try temporaryPath("line.png")
         try PNGEncoder.write(BitmapFont.render("0123 45"), to: image)
         let format = try ocr(["recognize", "--format", "xml", image])
-        #expect(format.status == 64 && format.stderr == "ocr recognize: --format must be text, tsv, json, hocr, alto, page "
+        #expect(format.status == 64 && format.stderr == "ocr recognize: --format must be text, tsv, json, hocr, alto, page, pdf "
                 + "or several of them joined by commas, got 'xml'\n"
                 + "See 'ocr recognize --help'.\n", "\(format.stderr)")
         let steps = try ocr(["train", "--train", image, "--out", "/tmp/x.safetensors", "--steps", "0"])
