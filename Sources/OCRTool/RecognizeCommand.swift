@@ -14,6 +14,7 @@ enum RecognizeCommand: Command {
         Option("--output-dir", value: "<dir>", help: "Write each image's output to DIR/NAME.txt, .tsv, .json, .hocr,\n.alto.xml, .page.xml, .pdf: NAME is the image's file name without its\nending, or its path within a folder given (the folder's name\nfirst). Each file is written whole under a temporary name and\nrenamed, so a batch stopped at any moment leaves whole files."),
         Option("--dpi", value: "<n>", help: "The images' resolution in pixels per inch, for the page size of a\nPDF and the scan_res of hOCR (default: 300)."),
         Option("--pages", value: "<n-m>", help: "Read only these pages of documents of several pages (TIFF): N,\nN-M or N- (from 1)."),
+        Option("--pdf-visible-text", help: "Draw the PDF's text layer (a red box for each character) instead\nof hiding it, to see where it lies on the image."),
         Option("--skip-existing", help: "With --output-dir: skip the images whose files (every format\nasked for) are there already, to resume a batch."),
         Option("--list", value: "<file>", help: "Read image paths from a file, one per line ('-': standard input)."),
         Option("--jobs", value: "<n>", help: "Images recognized in parallel (default: the number of cores)."),
@@ -75,7 +76,12 @@ enum RecognizeCommand: Command {
             return d
         }
         let pageRange = try a.string("--pages").map { try parsePages($0) }
-        let files = outputDir.map { OutputFiles(directory: $0, formats: formats) }
+        let visibleText = a.has("--pdf-visible-text")
+        let files = outputDir.map { dir in
+            var files = OutputFiles(directory: dir, formats: formats)
+            files.visiblePDFText = visibleText
+            return files
+        }
         let names = inputs.map { OutputFiles.name(of: $0.path, inFolder: $0.folder) }
         if files != nil, let clash = OutputFiles.collisions(names, paths: inputs.map(\.path)).first {
             throw UsageError("\(clash.paths.map { escapingControls($0) }.joined(separator: " and ")) would both write "
@@ -120,7 +126,7 @@ enum RecognizeCommand: Command {
                     } else if format.isDocument {
                         // The one document, to standard output.
                         do throws(ImageError) {
-                            outputError = writeStandardOutput(try format.data(of: read, created: creationDate(of: path)))
+                            outputError = writeStandardOutput(try format.data(of: read, created: creationDate(of: path), visibleText: visibleText))
                         } catch {
                             printError("ocr recognize: \(escapingControls(error.description))")
                             failures += 1

@@ -10,6 +10,8 @@ import Platform
 public struct OutputFiles: Sendable {
     public let directory: String
     public let formats: [OutputFormat]
+    /// PDFs with their text layer drawn (to see where it lies), not hidden.
+    public var visiblePDFText = false
 
     public init(directory: String, formats: [OutputFormat]) {
         self.directory = directory
@@ -64,10 +66,10 @@ public struct OutputFiles: Sendable {
                 if format == .page && pages.count > 1 {
                     for (k, page) in pages.enumerated().reversed() {
                         files.append((k == 0 ? path(name: name, format: format) : pagePath(name: name, number: k + 1),
-                                      try format.data(of: [page], created: created)))
+                                      try format.data(of: [page], created: created, visibleText: visiblePDFText)))
                     }
                 } else {
-                    files.append((path(name: name, format: format), try format.data(of: pages, created: created)))
+                    files.append((path(name: name, format: format), try format.data(of: pages, created: created, visibleText: visiblePDFText)))
                 }
             } catch {
                 throw FileError(file: error.file ?? name, reason: error.reason.message)

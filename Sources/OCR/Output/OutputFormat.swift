@@ -52,13 +52,15 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
     /// ``document(of:created:)`` as the bytes of its file; a PDF reads each page's image again
     /// from its file (`decoder` with the limits the pages were read with).
-    public func data(of pages: [DocumentPage], created: Date, decoder: ImageDecoder = ImageDecoder()) throws(ImageError) -> [UInt8] {
+    /// `visibleText` draws a PDF's text layer (each character's cell) instead of hiding it.
+    public func data(of pages: [DocumentPage], created: Date, decoder: ImageDecoder = ImageDecoder(),
+                     visibleText: Bool = false) throws(ImageError) -> [UInt8] {
         guard self == .pdf else { return Array(document(of: pages, created: created).utf8) }
         var pdfPages = [PDF.Page]()
         for page in pages {
             pdfPages.append(PDF.Page(page: page, image: try PDF.PageImage.of(file: page.imagePath, page: page.number, decoder: decoder)))
         }
-        return PDF.document(pdfPages, created: created)
+        return PDF.document(pdfPages, created: created, visibleText: visibleText)
     }
 
     /// The record of an input that could not be read: JSON and TSV hold one for every input (TSV:
