@@ -2,12 +2,14 @@ import Foundation
 import Platform
 
 /// A batch's progress on standard error, one line redrawn in place at most twice a second:
-/// images done of all, images per second, the time left. Drawn only when `enabled` (standard
+/// pages done and pages per second, images done of all, the time left. Drawn only when `enabled` (standard
 /// error a terminal); ``clear()`` wipes it before anything else is printed.
 final class Progress {
     let total: Int, skipped: Int, enabled: Bool
     private let start = monotonicSeconds()
     private var done = 0, lastDrawn = -1.0, shown = false
+    /// The pages read so far (a TIFF has several).
+    var pages = 0
 
     init(total: Int, skipped: Int, enabled: Bool) {
         self.total = total
@@ -21,9 +23,10 @@ final class Progress {
         let now = monotonicSeconds()
         guard enabled, now - lastDrawn >= 0.5 || done == total else { return }
         lastDrawn = now
-        let rate = Double(done) / max(now - start, 1e-9)
+        let elapsed = max(now - start, 1e-9), rate = Double(done) / elapsed
         let left = rate > 0 ? Double(total - done) / rate : 0
-        var line = "\(done)/\(total) images, \(String(format: "%.1f", rate)) images/s, \(Self.duration(left)) left"
+        var line = "\(pages) page\(pages == 1 ? "" : "s"), \(String(format: "%.1f", Double(pages) / elapsed)) pages/s, \(done)/\(total) images, "
+            + "\(Self.duration(left)) left"
         if skipped > 0 { line += " (\(skipped) done before)" }
         fputs("\r\u{1B}[K" + line, stderr)
         shown = true

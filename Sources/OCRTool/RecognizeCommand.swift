@@ -103,7 +103,9 @@ enum RecognizeCommand: Command {
                                     layout: layout, spelling: try spelling.load(beamWidth: beam))
         var failures = 0, pages = 0, readFiles = 0
         var outputError: String?
-        let progress = Progress(total: paths.count, skipped: skipped, enabled: files != nil && isatty(STDERR_FILENO) != 0)
+        // Progress and a summary on a terminal, unless the output goes to the same terminal.
+        let onTerminal = isatty(STDERR_FILENO) != 0 && (files != nil || isatty(STDOUT_FILENO) == 0)
+        let progress = Progress(total: paths.count, skipped: skipped, enabled: onTerminal)
         let format = formats[0]
         FileBatch(paths: paths, recognizer: recognizer, jobs: jobs, pages: pageRange).run { done in
             var text = ""
@@ -112,6 +114,7 @@ enum RecognizeCommand: Command {
                 switch outcome {
                 case .success(var read):
                     pages += read.count
+                    progress.pages += read.count
                     readFiles += 1
                     if let dpi { for p in read.indices { read[p].resolution = (dpi, dpi) } }
                     if let files {
@@ -155,7 +158,7 @@ enum RecognizeCommand: Command {
             printError("ocr recognize: cannot write output: \(error)")
             return 1
         }
-        if files != nil {
+        if files != nil || onTerminal {
             printError("ocr recognize: \(readFiles) of \(paths.count) images read (\(pages) page\(pages == 1 ? "" : "s")), \(failures) failed"
                        + (skipped > 0 ? ", \(skipped) skipped (done before)" : "") + " in \(progress.elapsedText)")
         }

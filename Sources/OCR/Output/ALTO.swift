@@ -10,6 +10,10 @@ public enum ALTO {
 
     /// The document of one input's pages.
     public static func document(_ pages: [DocumentPage]) -> String {
+        // The scan's resolution, which pixels as the unit leave out, where the file gives it.
+        let settings = pages.first?.resolution.map { r in
+            "\n          <processingStepSettings>resolution \(Int(r.x.rounded()))x\(Int(r.y.rounded())) dpi</processingStepSettings>"
+        } ?? ""
         var out = """
             <?xml version="1.0" encoding="UTF-8"?>
             <alto xmlns="\(namespace)" xmlns:xlink="http://www.w3.org/1999/xlink" \
@@ -21,7 +25,7 @@ public enum ALTO {
                   <fileName>\(xmlEscaped(pages.first?.imageFileName ?? ""))</fileName>
                 </sourceImageInformation>
                 <OCRProcessing ID="ocr_processing">
-                  <ocrProcessingStep>
+                  <ocrProcessingStep>\(settings)
                     <processingSoftware>
                       <softwareName>\(OCRVersion.name)</softwareName>
                       <softwareVersion>\(OCRVersion.version)</softwareVersion>
