@@ -11,8 +11,8 @@ public struct TextBlock: Sendable {
 /// Finds the blocks of text on a page and puts them in reading order. The page's light is evened
 /// out when it is uneven (``GrayImage/evenlyLit(tile:)``); what is ink but not text (photos,
 /// rules, frames, borders: ``NonTextInk``) is taken out, a photo keeping its place; then recursive
-/// X-Y cuts on the page's ink (specks left out, the page's skew taken out of the coordinates): a part of the
-/// page that is at least ``minimumColumnLines`` lines tall is cut at every vertical gap at least
+/// X-Y cuts on the page's blobs of ink (specks left out; each blob's extent in coordinates with
+/// the page's skew taken out, so that the cuts run between blobs): a part of the page that is at least ``minimumColumnLines`` lines tall is cut at every vertical gap at least
 /// ``gutterWidth`` letters wide that runs through all of it (columns, read left to right); a part
 /// without such a gap is cut at every horizontal gap wider than the gaps between its lines (a title
 /// above columns, paragraphs set apart, a page number, read top to bottom); a part with neither

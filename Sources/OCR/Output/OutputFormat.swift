@@ -3,8 +3,9 @@ import Imaging
 
 /// What `ocr recognize` writes for each input: its text (lines, nothing for a failure), one TSV
 /// row (path, text, confidence, each field escaped by ``escapingTSV(_:)``; a failure has empty
-/// text and confidence and the reason in a fourth column), or one JSON object per line of output
-/// (the page, its blocks, their lines, words and characters, each with its box and confidence).
+/// text and confidence and the reason in a fourth column), one JSON object per line of output
+/// (the page, its blocks, their lines, words and characters, each with its box and confidence),
+/// or a document: hOCR (``HOCR``), ALTO (``ALTO``), PAGE XML (``PageXML``), a searchable PDF (``PDF``).
 public enum OutputFormat: String, CaseIterable, Sendable {
     case text, tsv, json, hocr, alto, page, pdf
 
@@ -23,7 +24,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     }
 
     /// One input's pages in this format, as the file of that input holds them: the pages' text
-    /// (a form feed between pages), one TSV row or JSON object per page, or the document.
+    /// (a form feed between pages), one TSV row (the pages' text joined by form feeds), a JSON
+    /// object per page (numbered, `"page"`, when there are several), or the document.
     /// `created` dates a PAGE XML document.
     public func document(of pages: [DocumentPage], created: Date) -> String {
         switch self {
