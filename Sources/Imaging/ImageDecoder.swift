@@ -104,7 +104,7 @@ public struct ImageDecoder: Sendable {
     }
 
     /// Page `page` (from 1) of an image file's bytes, in gray, with its resolution in pixels
-    /// per inch when the file gives it (TIFF).
+    /// per inch when the file gives it (TIFF's resolution tags, PNG's pHYs, JPEG's JFIF density).
     public func decodeGrayPage(_ bytes: [UInt8], page: Int, name: String? = nil) throws(ImageError)
         -> (image: GrayImage, resolution: (x: Double, y: Double)?) {
         let (raster, resolution) = try decodePage(bytes, page: page, name: name, rgb: false)
@@ -137,11 +137,14 @@ public struct ImageDecoder: Sendable {
             guard page == 1 else { throw .noSuchPage(page, pages: 1) }
             switch format {
             case .png:
-                return (try PNGDecoder.decode(bytes, maxPixels: maxPixels, rgb: rgb), nil)
+                return (try PNGDecoder.decode(bytes, maxPixels: maxPixels, rgb: rgb), ImageResolution.png(bytes))
             case .jpeg:
                 let raster = try JPEGDecoder.decode(bytes, maxPixels: maxPixels, rgb: rgb)
-                guard appliesEXIFOrientation, let orientation = EXIFOrientation(jpeg: bytes) else { return (raster, nil) }
-                return (raster.oriented(orientation), nil)
+                let resolution = ImageResolution.jpeg(bytes)
+                guard appliesEXIFOrientation, let orientation = EXIFOrientation(jpeg: bytes) else { return (raster, resolution) }
+                // Turned a quarter, the image's across is the file's down.
+                let turned = [.transposed, .rotatedClockwise, .transverse, .rotatedCounterClockwise].contains(orientation)
+                return (raster.oriented(orientation), turned ? resolution.map { ($0.y, $0.x) } : resolution)
             case .pnm:
                 return (try PNMDecoder.decode(bytes, maxPixels: maxPixels, rgb: rgb), nil)
             case .tiff:

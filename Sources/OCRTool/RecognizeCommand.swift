@@ -11,7 +11,7 @@ enum RecognizeCommand: Command {
     static let options: [Option] = [
         Option("--model", value: "<model>", help: "The model (default: the shipped model, see 'ocr info')."),
         Option("--format", value: "<format>[,...]", help: "text: the text of each line found, in reading order, a blank\nline between blocks (default);\ntsv: path<TAB>text<TAB>confidence per image, with \\t \\n \\\\\nescaped (lines of one image joined by \\n); an image that\ncannot be read: path<TAB><TAB><TAB>reason;\njson: JSON Lines, one JSON object per image and line of output:\nthe page (size, skew) -> blocks -> lines -> words -> characters,\neach with its box and confidence; an image that cannot be read:\n{\"error\":..., \"path\":...};\nhocr: hOCR 1.2 (XHTML, word and character boxes);\nalto: ALTO v4 XML; page: PAGE XML 2019-07-15;\npdf: the image under an invisible text layer (searchable).\nhocr, alto, page and pdf write one document per image: to standard\noutput for one image, else give --output-dir. Several formats\n(text,hocr,page) need --output-dir."),
-        Option("--output-dir", value: "<dir>", help: "Write each image's output to DIR/NAME.txt, .tsv, .json, .hocr,\n.alto.xml, .page.xml, .pdf: NAME is the image's file name without its\nending, or its path within a folder given (the folder's name\nfirst). Each file is written whole under a temporary name and\nrenamed, so a batch stopped at any moment leaves whole files."),
+        Option("--output-dir", value: "<dir>", help: "Write each image's output to DIR/NAME.txt, .tsv, .json, .hocr,\n.alto.xml, .page.xml, .pdf: NAME is the image's path from the\ndeepest folder the inputs share, without its ending (a folder's\ntree is mirrored; a single file is its name). Each file is written whole under a temporary name\nand renamed, so a batch stopped at any moment leaves whole files."),
         Option("--dpi", value: "<n>", help: "The images' resolution in pixels per inch, for the page size of a\nPDF and the scan_res of hOCR (default: 300)."),
         Option("--pages", value: "<n-m>", help: "Read only these pages of documents of several pages (TIFF): N,\nN-M or N- (from 1)."),
         Option("--pdf-visible-text", help: "Draw the PDF's text layer (a red box for each character) instead\nof hiding it, to see where it lies on the image."),
@@ -62,9 +62,12 @@ enum RecognizeCommand: Command {
         let cores = Parallelism.threads
         var (inputs, problems) = try expandInputs(a.positionals, list: a.string("--list"))
         for problem in problems { printError("ocr recognize: \(escapingControls(problem))") }
+        // Output names from all the inputs, before sharding: every shard names a file alike.
+        var names = OutputFiles.names(of: inputs.map { ($0.path, $0.folder) })
         if let share = a.string("--shard") {
             let (index, count) = try shardShare(share, environment: ProcessInfo.processInfo.environment)
             inputs = shard(inputs, index: index, of: count)
+            names = shard(names, index: index, of: count)
         }
         guard !inputs.isEmpty || a.string("--shard") != nil || !problems.isEmpty else { throw UsageError("give at least one image") }
         if a.string("--overlay") != nil && inputs.count != 1 { throw UsageError("--overlay needs exactly one input image") }
@@ -82,10 +85,9 @@ enum RecognizeCommand: Command {
             files.visiblePDFText = visibleText
             return files
         }
-        let names = inputs.map { OutputFiles.name(of: $0.path, inFolder: $0.folder) }
         if files != nil, let clash = OutputFiles.collisions(names, paths: inputs.map(\.path)).first {
             throw UsageError("\(clash.paths.map { escapingControls($0) }.joined(separator: " and ")) would both write "
-                             + "\(escapingControls(clash.name)).* in --output-dir: give their folders instead, or rename one")
+                             + "\(escapingControls(clash.name)).* in --output-dir: give each once, or rename one")
         }
         // A resumed batch: what is written already is not read again.
         var todo = Array(inputs.indices)

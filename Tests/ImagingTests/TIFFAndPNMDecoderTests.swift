@@ -62,6 +62,25 @@ import Testing
         #expect(try decoder.pageCount(fixtureBytes("pattern_gray.pgm")) == 1)
     }
 
+    /// PNG's pHYs and JPEG's JFIF density give the resolution, as TIFF's tags do; without them
+    /// (or with an aspect ratio only) there is none.
+    @Test func pngAndJPEGSayTheirResolution() throws {
+        let image = GrayImage(width: 8, height: 6, value: 200)
+        let png = try PNGEncoder.encode(image)
+        #expect(try ImageDecoder().decodeGrayPage(png, page: 1).resolution == nil)
+        // 7874 pixels a metre (200 dpi) across, 11811 (300 dpi) down, after IHDR.
+        let phys = pngChunk("pHYs", bigEndian(7874) + bigEndian(11811) + [1])
+        let withPhys = Array(png[0..<33]) + phys + Array(png[33...])
+        let r = try #require(try ImageDecoder().decodeGrayPage(withPhys, page: 1).resolution)
+        #expect(abs(r.x - 200) < 0.01 && abs(r.y - 300) < 0.01)
+        var jpeg = try JPEGEncoder.encode(image, quality: 90)
+        #expect(Array(jpeg[6..<11]) == [0x4A, 0x46, 0x49, 0x46, 0x00])
+        jpeg[13] = 1; jpeg[14] = 0; jpeg[15] = 150; jpeg[16] = 0; jpeg[17] = 150
+        #expect(try ImageDecoder().decodeGrayPage(jpeg, page: 1).resolution.map { [$0.x, $0.y] } == [150, 150])
+        jpeg[13] = 0
+        #expect(try ImageDecoder().decodeGrayPage(jpeg, page: 1).resolution == nil)
+    }
+
     /// Damaged files get a named reason, never a crash: cut short anywhere, or declaring a
     /// size over the limit (refused before the pixels are allocated).
     @Test func damagedFilesAreRefused() throws {

@@ -33,22 +33,23 @@ extension CommandLineTests {
         let formats = "text,tsv,json,hocr,alto,page"
         let run = try ocr(["recognize", "--model", model, "--format", formats, "--output-dir", dir + "/out", dir + "/in"])
         #expect(run.status == 1 && run.stderr.contains("bad.png") && run.stderr.contains("3 of 4 images read (3 pages), 1 failed"), "\(run.stderr)")
-        let expected = ["in/a/x", "in/b/x", "in/c"].flatMap { name in
+        // The folder's tree, mirrored.
+        let expected = ["a/x", "b/x", "c"].flatMap { name in
             ["alto.xml", "hocr", "json", "page.xml", "tsv", "txt"].map { "\(name).\($0)" }
         }.sorted()
         #expect(files(under: dir + "/out") == expected)
         // The text file holds what standard output would.
         let alone = try ocr(["recognize", "--model", model, dir + "/in/a/x.png"])
-        #expect(try String(contentsOfFile: dir + "/out/in/a/x.txt", encoding: .utf8) == alone.stdout)
-        let hocr = try String(contentsOfFile: dir + "/out/in/b/x.hocr", encoding: .utf8)
+        #expect(try String(contentsOfFile: dir + "/out/a/x.txt", encoding: .utf8) == alone.stdout)
+        let hocr = try String(contentsOfFile: dir + "/out/b/x.hocr", encoding: .utf8)
         let page = ParsedXML.parse(hocr)?.all.first { $0.attributes["class"] == "ocr_page" }
         #expect(page?.attributes["title"]?.hasPrefix("image \"x.png\"; bbox 0 0 ") == true, "\(hocr)")
 
         // Resumed: only what is missing is read again, and comes out the same.
-        try FileManager.default.removeItem(atPath: dir + "/out/in/b/x.hocr")
+        try FileManager.default.removeItem(atPath: dir + "/out/b/x.hocr")
         let again = try ocr(["recognize", "--model", model, "--format", formats, "--output-dir", dir + "/out", "--skip-existing", dir + "/in"])
         #expect(again.status == 1 && again.stderr.contains("1 of 2 images read (1 page), 1 failed, 2 skipped"), "\(again.stderr)")
-        #expect(try String(contentsOfFile: dir + "/out/in/b/x.hocr", encoding: .utf8) == hocr)
+        #expect(try String(contentsOfFile: dir + "/out/b/x.hocr", encoding: .utf8) == hocr)
         #expect(files(under: dir + "/out") == expected)
     }
 
@@ -97,7 +98,10 @@ extension CommandLineTests {
         #expect(several.status == 64 && several.stderr.contains("need --output-dir"))
         let two = try ocr(["recognize", "--model", model, "--format", "alto", dir + "/a/x.png", dir + "/b/x.png"])
         #expect(two.status == 64 && two.stderr.contains("give --output-dir for 2 images"))
-        let clash = try ocr(["recognize", "--model", model, "--output-dir", dir + "/out", dir + "/a/x.png", dir + "/b/x.png"])
+        // Files given by themselves are named from the folder they share: a/x and b/x.
+        let apart = try ocr(["recognize", "--model", model, "--format", "text,hocr", "--output-dir", dir + "/apart", dir + "/a/x.png", dir + "/b/x.png"])
+        #expect(apart.status == 0 && files(under: dir + "/apart") == ["a/x.hocr", "a/x.txt", "b/x.hocr", "b/x.txt"], "\(apart.stderr)")
+        let clash = try ocr(["recognize", "--model", model, "--output-dir", dir + "/out", dir + "/a/x.png", dir + "/a/./x.png"])
         #expect(clash.status == 64 && clash.stderr.contains("would both write"), "\(clash.stderr)")
         #expect(try ocr(["recognize", "--model", model, "--skip-existing", dir + "/a/x.png"]).status == 64)
         let page = try ocr(["recognize", "--model", model, "--format", "page", dir + "/a/x.png"])

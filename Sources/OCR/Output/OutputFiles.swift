@@ -2,9 +2,8 @@ import Foundation
 import Platform
 
 /// Where a batch's outputs go with an output folder: one file per input and format,
-/// `DIRECTORY/NAME.EXT`, NAME the input's path within the folder input it was found in (that
-/// folder's own name first, so `a/x.png` and `b/x.png` stay apart) or, for a file given by
-/// itself, its file name, either without its image ending. Each file is written under a
+/// `DIRECTORY/NAME.EXT`, NAME from the input's path (``names(of:)``), so that `a/x.png` and
+/// `b/x.png` stay apart. Each file is written under a
 /// temporary name and renamed into place, so a batch stopped at any moment (killed, a node
 /// lost) leaves only whole files, and ``allExist(name:)`` tells a resumed batch what is done.
 public struct OutputFiles: Sendable {
@@ -18,18 +17,30 @@ public struct OutputFiles: Sendable {
         self.formats = formats
     }
 
-    /// The output name of `path`: found in the folder input `folder` (as given), or given by
-    /// itself (`folder` nil).
-    public static func name(of path: String, inFolder folder: String?) -> String {
-        let withoutEnding = ((path as NSString).deletingPathExtension as NSString)
-        guard let folder else { return withoutEnding.lastPathComponent }
-        let base = (folder as NSString).standardizingPath
-        var relative = withoutEnding as String
-        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-        if relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
-        // The folder's own name comes first, unless it has none of its own (".", "/", "..").
-        let own = (base as NSString).lastPathComponent
-        return own == "." || own == "/" || own == ".." || own.isEmpty ? relative : own + "/" + relative
+    /// The output names of a batch's inputs, each a path found in the folder input it names or
+    /// given by itself (nil): the path from the deepest folder the inputs share (a folder input
+    /// counting as its folder, a file given by itself as the folder it is in), without its
+    /// ending. So a folder's tree is mirrored (`in/a/x.png`, `in/b/x.png` given as `in`: `a/x`,
+    /// `b/x`), two folders keep their names (`a/x`, `b/x` for the folders `a` and `b`), a file is
+    /// its name (`scan.tif`: `scan`), and a list's paths keep what sets them apart
+    /// (`/scans/a/x.tif`, `/scans/b/x.tif`: `a/x`, `b/x`). `.` and `..` are left out, so no name
+    /// leads out of the output folder. Give all of a batch's inputs, before any sharding, so that
+    /// every shard names a file alike.
+    public static func names(of inputs: [(path: String, folder: String?)]) -> [String] {
+        func components(_ path: String) -> [String] {
+            path.split(separator: "/").map(String.init).filter { $0 != "." }
+        }
+        let bases = inputs.map { components($0.folder ?? ($0.path as NSString).deletingLastPathComponent) }
+        var shared = bases.first ?? []
+        for base in bases.dropFirst() { shared = Array(zip(shared, base).prefix { $0 == $1 }.map(\.0)) }
+        // Absolute and relative paths share no folder.
+        if Set(inputs.map { $0.path.hasPrefix("/") }).count > 1 { shared = [] }
+        return inputs.map { input in
+            var parts = components((input.path as NSString).deletingPathExtension)
+            if parts.count > shared.count && parts.starts(with: shared) { parts.removeFirst(shared.count) }
+            let name = parts.filter { $0 != ".." }.joined(separator: "/")
+            return name.isEmpty ? "_" : name
+        }
     }
 
     /// The names more than one input would write to, each with those inputs.
