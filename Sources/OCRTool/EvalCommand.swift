@@ -76,6 +76,8 @@ enum EvalCommand: Command {
                 "cer": rates.cer, "wer": rates.wer, "line_accuracy": rates.lineAccuracy,
                 "characters": rates.referenceCharacters, "character_errors": rates.characterEdits,
                 "lines_per_second": report.linesPerSecond,
+                "least_confident_tenth": ["lines": report.confidence.least.lines, "cer": report.confidence.least.cer],
+                "more_confident_rest": ["lines": report.confidence.rest.lines, "cer": report.confidence.rest.cer],
             ]
             object["confusions"] = report.confusions.map { entry -> [String: Any] in
                 ["expected": text(entry.confusion.expected), "got": text(entry.confusion.got), "count": entry.count]
@@ -89,6 +91,9 @@ enum EvalCommand: Command {
                   + String(format: "%.1f lines/s", report.linesPerSecond))
             print(String(format: "CER %.2f%%  WER %.2f%%  line accuracy %.2f%%", rates.cer * 100, rates.wer * 100,
                          rates.lineAccuracy * 100))
+            let c = report.confidence
+            print(String(format: "CER of the 10%% least confident lines (%d) %.2f%%, of the rest (%d) %.2f%%",
+                         c.least.lines, c.least.cer * 100, c.rest.lines, c.rest.cer * 100))
             if !report.confusions.isEmpty {
                 print("\nmost frequent errors (expected → got):")
                 for entry in report.confusions {

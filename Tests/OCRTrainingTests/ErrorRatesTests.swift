@@ -8,6 +8,21 @@ import Testing
 @testable import OCRTraining
 
 @Suite struct ErrorRatesTests {
+    /// The least confident tenth against the rest: lines sorted by confidence, ties in order,
+    /// each part's CER its edits over its characters.
+    @Test func confidenceSplitsTheLeastConfidentTenth() {
+        let confidences: [Float] = [0.9, 0.2, 0.99, 0.95, 0.5, 0.97, 0.98, 0.96, 0.93, 0.94, 0.2, 0.91]
+        let edits = [0, 4, 0, 1, 2, 0, 0, 0, 0, 0, 3, 0]
+        let characters = Array(repeating: 10, count: 12)
+        let split = confidenceSplit(confidences: confidences, edits: edits, characters: characters)
+        // 10% of 12 is one line: the first of the two at 0.2 (4 edits of 10).
+        #expect(split.least.lines == 1 && split.least.cer == 0.4)
+        #expect(split.rest.lines == 11 && abs(split.rest.cer - 6.0 / 110) < 1e-12)
+        let quarter = confidenceSplit(confidences: confidences, edits: edits, characters: characters, share: 0.25)
+        #expect(quarter.least.lines == 3 && quarter.least.cer == 0.3)  // 0.2, 0.2, 0.5: 9 edits of 30
+        #expect(confidenceSplit(confidences: [0.5], edits: [1], characters: [4]).rest.lines == 0)
+    }
+
     @Test func errorRates() {
         #expect(editDistance(Array("kitten"), Array("sitting")) == 3)
         var rates = ErrorRates()

@@ -27,24 +27,33 @@ public struct EvaluationReport {
     public let confusions: [(confusion: Confusion, count: Int)]
     /// The `top` lines with the highest CER (above 0), worst first: their index and CER.
     public let worst: [(index: Int, cer: Double)]
+    /// Each line's confidence (its least confident character's), in the order of ``lines``.
+    public let confidences: [Float]
+    /// The CER of the 10% least confident lines, and of the rest: whether confidence ranks errors.
+    public let confidence: (least: (lines: Int, cer: Double), rest: (lines: Int, cer: Double))
 
     /// Recognizes `lines` with `model` in batches of 16 and measures the result.
     public init(model: OCRModel, lines: [PreparedLine], beamWidth: Int, spelling: WeightedSpelling?, top: Int) {
         let start = monotonicSeconds()
-        let (rates, predictions) = evaluate(model, lines: lines, batchSize: 16, beamWidth: beamWidth, spelling: spelling)
+        let (rates, predictions, confidences) = evaluateWithConfidence(model, lines: lines, batchSize: 16, beamWidth: beamWidth,
+                                                                       spelling: spelling)
+        self.confidences = confidences
         seconds = monotonicSeconds() - start
         self.lines = lines
         self.predictions = predictions
         self.rates = rates
         var counts = [Confusion: Int]()
         var perLine = [(index: Int, cer: Double)]()
+        var lineEdits = [Int]()
         for (i, line) in lines.enumerated() {
             for e in characterErrors(prediction: predictions[i], reference: line.text) {
                 counts[Confusion(expected: e.expected, got: e.got), default: 0] += 1
             }
             let edits = editDistance(Array(predictions[i]), Array(line.text))
+            lineEdits.append(edits)
             perLine.append((i, Double(edits) / Double(max(line.text.count, 1))))
         }
+        confidence = confidenceSplit(confidences: confidences, edits: lineEdits, characters: lines.map(\.text.count))
         confusions = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(top)
             .map { (confusion: $0.key, count: $0.value) }
         worst = Array(perLine.filter { $0.cer > 0 }.sorted { $0.cer != $1.cer ? $0.cer > $1.cer : $0.index < $1.index }.prefix(top))
