@@ -14,6 +14,9 @@ struct SynthesisOptions {
                    help: "Share of the corpus words in forms of running prose, 0-1: hyphenated\ncompounds, contractions and "
                        + "possessives, and/or pairs, words\nbroken at the line end, abbreviations, section numbers, list\n"
                        + "marks, web addresses (default 0)."),
+            Option(prefix + "code", value: "<share>",
+                   help: "Share of the lines that are code-like, 0-1: identifiers, calls,\nbrackets of every kind, quotes, escapes, "
+                       + "operators, markup,\nreferences, random codes, quantities (default 0)."),
         ]
     }
 
@@ -26,6 +29,7 @@ struct SynthesisOptions {
         var text = try a.string(prefix + "text").map { try SyntheticText(corpusFile: $0, maxLength: maxLength, running: running) }
             ?? SyntheticText(words: [], maxLength: maxLength)
         text.proseShare = try a.fraction(prefix + "prose", default: 0)
+        text.codeShare = try a.fraction(prefix + "code", default: 0)
         self.text = text
         binarizedShare = try a.fraction(prefix + "binarized", default: 0.25)
         neighborShare = try a.fraction(prefix + "neighbors", default: 0)

@@ -246,3 +246,31 @@ import Testing
         }
     }
 }
+
+/// Code-like lines hold what code and codes hold, with spaces only between pieces.
+@Suite struct CodeTextTests {
+    @Test func codeLinesHoldBracketsQuotesAndCodesWithoutInventedSpaces() {
+        let code = CodeText(words: ["license", "work", "notice", "grant"], maxLength: 48)
+        var rng = SplitMix64(seed: 5)
+        let lines = (0..<2000).map { _ in code.line(rng: &rng) }
+        let all = Set(lines.joined())
+        for c in "()[]{}<>_\"'`\\=+-*/%&|^~!?#$@;:,." { #expect(all.contains(c), "no \(c)") }
+        #expect(lines.allSatisfy { !$0.isEmpty && $0.count <= 48 && !$0.hasPrefix(" ") && !$0.hasSuffix(" ") })
+        // A space never follows an opening bracket of a call, an index or a dictionary.
+        #expect(lines.filter { $0.contains("( ") || $0.contains("[ ") || $0.contains("{ ") }.count
+                < lines.count / 50, "spaces after opening brackets come only from random codes")
+        var again = SplitMix64(seed: 5)
+        #expect((0..<2000).map { _ in code.line(rng: &again) } == lines)
+        // In SyntheticText, the share of code lines is about what is asked; 0 changes nothing.
+        var text = SyntheticText(words: ["license", "work", "notice"], maxLength: 48)
+        var a = SplitMix64(seed: 9), b = SplitMix64(seed: 9)
+        let plain = (0..<200).map { _ in text.line(rng: &a) }
+        text.codeShare = 0
+        #expect((0..<200).map { _ in text.line(rng: &b) } == plain)
+        text.codeShare = 0.3
+        var c = SplitMix64(seed: 9)
+        let mixed = (0..<1000).map { _ in text.line(rng: &c) }
+        let codeLike = mixed.filter { $0.contains("(") || $0.contains("[") || $0.contains("_") || $0.contains("=") }.count
+        #expect(codeLike > 200 && codeLike < 600, "\(codeLike) code-like lines of 1000")
+    }
+}

@@ -20,6 +20,13 @@ public struct SyntheticText: Sendable {
     /// mark between two letters. At 0, the default, no random numbers are drawn for it, so a
     /// seed gives the same lines as before the option existed.
     public var proseShare: Float = 0
+    /// Share of the lines (0-1) that are code-like (``CodeText``: code and markup, references,
+    /// random codes, quantities), their identifiers made of the corpus words. At 0, the default,
+    /// no random numbers are drawn for it, so a seed gives the same lines as before.
+    public var codeShare: Float = 0 {
+        didSet { code = codeShare > 0 ? CodeText(words: words, maxLength: maxLength) : nil }
+    }
+    private var code: CodeText?
 
     public init(words: [String], maxLength: Int = 48, running: Bool = false, proseShare: Float = 0) {
         self.words = words.filter { !$0.isEmpty }
@@ -45,6 +52,7 @@ public struct SyntheticText: Sendable {
     static let ruleMarks = Array("*=-_.#~+")
 
     public func line(rng: inout SplitMix64) -> String {
+        if let code, rng.nextFloat() < codeShare { return code.line(rng: &rng) }
         var tokens = [String]()
         var length = 0
         let target = 8 + Int(rng.next() % UInt64(max(maxLength - 8, 1)))
