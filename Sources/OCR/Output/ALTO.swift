@@ -57,7 +57,8 @@ public enum ALTO {
         var word = 0
         for (b, lines) in DocumentLayout.blocks(of: r).enumerated() {
             out += "        <TextBlock ID=\"block_\(p)_\(b + 1)\" \(position(DocumentLayout.box(ofBlock: b, in: r)))>\n"
-            for (l, line) in lines.enumerated() {
+            // A TextLine holds at least one String: a line read as nothing is left out.
+            for (l, line) in lines.enumerated() where !line.words.isEmpty {
                 out += "          <TextLine ID=\"line_\(p)_\(b + 1)_\(l + 1)\" \(position(line.box))>\n"
                 let words = line.words
                 for (k, w) in words.enumerated() {

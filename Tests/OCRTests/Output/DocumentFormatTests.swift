@@ -91,6 +91,19 @@ import TestSupport
         }
     }
 
+    /// A line read as nothing has no TextLine in ALTO (which needs a String in each), but keeps
+    /// its place in hOCR and PAGE XML.
+    @Test func aLineReadAsNothingIsNoAltoTextLine() throws {
+        var (page, _) = try #require(Self.read)
+        page.result.lines.insert(RecognizedLine(text: "", confidence: 1, characters: [], box: PixelBox(x: 40, y: 5, width: 100, height: 20)), at: 0)
+        let alto = try #require(ParsedXML.parse(ALTO.document([page])))
+        #expect(alto.elements("TextLine").count == 12 && alto.elements("TextLine").allSatisfy { $0.children.contains { $0.name == "String" } })
+        #expect(ParsedXML.parse(PageXML.document(page, created: Date()))?.elements("TextLine").count == 13)
+        if let schema = ProcessInfo.processInfo.environment["OCR_ALTO_XSD"] {
+            #expect(try Self.validate(ALTO.document([page]), schema: schema) == "", "against \(schema)")
+        }
+    }
+
     @Test func pageXMLHoldsEveryWordInItsLine() throws {
         let (page, words) = try #require(Self.read)
         let document = PageXML.document(page, created: Date(timeIntervalSince1970: 1_800_000_000))
