@@ -78,7 +78,6 @@ public struct NonTextInk: Sendable {
         let (blobs, photos, beyond) = find(in: ink, of: image, letter: letter)
         guard !blobs.isEmpty else { return (ink, [], beyond) }
         var out = ink
-        out.xs = []; out.ys = []; out.blobOfPixel = []
         var kept = [Int32](repeating: -1, count: ink.blobs.count), keptBlobs = [LineSegmenter.Blob]()
         for (b, blob) in ink.blobs.enumerated() where !blobs.contains(b) {
             kept[b] = Int32(keptBlobs.count)
