@@ -78,6 +78,10 @@ enum EvalCommand: Command {
                 "lines_per_second": report.linesPerSecond,
                 "least_confident_tenth": ["lines": report.confidence.least.lines, "cer": report.confidence.least.cer],
                 "more_confident_rest": ["lines": report.confidence.rest.lines, "cer": report.confidence.rest.cer],
+                "least_confident_tenth_of_words": ["words": report.wordConfidence.least.words,
+                                                   "wrong": report.wordConfidence.least.wrong],
+                "more_confident_rest_of_words": ["words": report.wordConfidence.rest.words,
+                                                 "wrong": report.wordConfidence.rest.wrong],
             ]
             object["confusions"] = report.confusions.map { entry -> [String: Any] in
                 ["expected": text(entry.confusion.expected), "got": text(entry.confusion.got), "count": entry.count]
@@ -94,6 +98,9 @@ enum EvalCommand: Command {
             let c = report.confidence
             print(String(format: "CER of the 10%% least confident lines (%d) %.2f%%, of the rest (%d) %.2f%%",
                          c.least.lines, c.least.cer * 100, c.rest.lines, c.rest.cer * 100))
+            let w = report.wordConfidence
+            print(String(format: "words wrong among the 10%% least confident (%d) %.2f%%, among the rest (%d) %.2f%%",
+                         w.least.words, w.least.wrong * 100, w.rest.words, w.rest.wrong * 100))
             if !report.confusions.isEmpty {
                 print("\nmost frequent errors (expected → got):")
                 for entry in report.confusions {

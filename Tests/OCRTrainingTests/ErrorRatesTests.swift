@@ -23,6 +23,32 @@ import Testing
         #expect(confidenceSplit(confidences: [0.5], edits: [1], characters: [4]).rest.lines == 0)
     }
 
+    /// A predicted word is right when the alignment of fewest word edits pairs it with an equal
+    /// reference word: inserted, dropped and misread words around it do not move it.
+    @Test func rightWordsFollowTheAlignment() {
+        func words(_ s: String) -> [String] { s.split(separator: " ").map(String.init) }
+        #expect(rightWords(words("the cat sat"), reference: words("the cat sat")) == [true, true, true])
+        #expect(rightWords(words("the cot sat"), reference: words("the cat sat")) == [true, false, true])
+        #expect(rightWords(words("the c at sat"), reference: words("the cat sat")) == [true, false, false, true])
+        #expect(rightWords(words("the sat"), reference: words("the cat sat")) == [true, true])
+        #expect(rightWords(words("sat the cat"), reference: words("the cat sat")) == [false, true, true])
+        #expect(rightWords([], reference: words("the cat")) == [])
+        #expect(rightWords(words("a b"), reference: []) == [false, false])
+        // A word read twice is right once.
+        #expect(rightWords(words("the the cat"), reference: words("the cat")).filter { $0 }.count == 2)
+    }
+
+    /// Words are the runs of decoded characters between spaces, each as confident as its least
+    /// confident character.
+    @Test func wordsTakeTheirLeastConfidentCharacter() {
+        func c(_ ch: Character, _ p: Float) -> DecodedCharacter {
+            DecodedCharacter(character: ch, classIndex: 1, confidence: p, steps: 0...0)
+        }
+        let read = ReadWord.words(of: [c("a", 0.9), c("b", 0.4), c(" ", 0.99), c(" ", 0.5), c("c", 0.8)])
+        #expect(read == [ReadWord(text: "ab", confidence: 0.4), ReadWord(text: "c", confidence: 0.8)])
+        #expect(ReadWord.words(of: []).isEmpty)
+    }
+
     @Test func errorRates() {
         #expect(editDistance(Array("kitten"), Array("sitting")) == 3)
         var rates = ErrorRates()

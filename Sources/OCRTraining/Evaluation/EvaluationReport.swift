@@ -31,11 +31,14 @@ public struct EvaluationReport {
     public let confidences: [Float]
     /// The CER of the 10% least confident lines, and of the rest: whether confidence ranks errors.
     public let confidence: (least: (lines: Int, cer: Double), rest: (lines: Int, cer: Double))
+    /// The share of wrong words (``rightWords(_:reference:)``) among the 10% least confident words
+    /// read, and among the rest: whether a word's confidence ranks its errors.
+    public let wordConfidence: (least: (words: Int, wrong: Double), rest: (words: Int, wrong: Double))
 
     /// Recognizes `lines` with `model` in batches of 16 and measures the result.
     public init(model: OCRModel, lines: [PreparedLine], beamWidth: Int, spelling: WeightedSpelling?, top: Int) {
         let start = monotonicSeconds()
-        let (rates, predictions, confidences) = evaluateWithConfidence(model, lines: lines, batchSize: 16, beamWidth: beamWidth,
+        let (rates, predictions, confidences, words) = evaluateWithConfidence(model, lines: lines, batchSize: 16, beamWidth: beamWidth,
                                                                        spelling: spelling)
         self.confidences = confidences
         seconds = monotonicSeconds() - start
@@ -54,6 +57,16 @@ public struct EvaluationReport {
             perLine.append((i, Double(edits) / Double(max(line.text.count, 1))))
         }
         confidence = confidenceSplit(confidences: confidences, edits: lineEdits, characters: lines.map(\.text.count))
+        var wordConfidences = [Float](), wrongWords = [Int]()
+        for (line, read) in zip(lines, words) {
+            let right = rightWords(read.map(\.text), reference: line.text.split(separator: " ").map(String.init))
+            wordConfidences += read.map(\.confidence)
+            wrongWords += right.map { $0 ? 0 : 1 }
+        }
+        // Each word one "character", a wrong one one "edit": the split's CER is the share wrong.
+        let split = confidenceSplit(confidences: wordConfidences, edits: wrongWords,
+                                    characters: Array(repeating: 1, count: wrongWords.count))
+        wordConfidence = ((split.least.lines, split.least.cer), (split.rest.lines, split.rest.cer))
         confusions = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(top)
             .map { (confusion: $0.key, count: $0.value) }
         worst = Array(perLine.filter { $0.cer > 0 }.sorted { $0.cer != $1.cer ? $0.cer > $1.cer : $0.index < $1.index }.prefix(top))
