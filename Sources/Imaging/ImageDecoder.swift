@@ -126,16 +126,16 @@ public struct ImageDecoder: Sendable {
             case .failure(let reason): throw reason
             case .success(let detected): format = detected
             }
-            if format == .tiff {
+            // Every format but TIFF holds one page.
+            if format != .tiff, page != 1 { throw .noSuchPage(page, pages: 1) }
+            switch format {
+            case .tiff:
                 return try bytes.withUnsafeBufferPointer { buffer throws(ImageErrorReason) in
                     let file = try TIFFDecoder.File(buffer, maxPixels: maxPixels)
                     let pages = file.pageCount
                     guard page >= 1, page <= pages else { throw .noSuchPage(page, pages: pages) }
                     return try file.page(page - 1, maxPixels: maxPixels, rgb: rgb)
                 }
-            }
-            guard page == 1 else { throw .noSuchPage(page, pages: 1) }
-            switch format {
             case .png:
                 return (try PNGDecoder.decode(bytes, maxPixels: maxPixels, rgb: rgb), ImageResolution.png(bytes))
             case .jpeg:
@@ -147,8 +147,6 @@ public struct ImageDecoder: Sendable {
                 return (raster.oriented(orientation), turned ? resolution.map { ($0.y, $0.x) } : resolution)
             case .pnm:
                 return (try PNMDecoder.decode(bytes, maxPixels: maxPixels, rgb: rgb), nil)
-            case .tiff:
-                fatalError("read above")
             }
         } catch {
             throw ImageError(file: name, reason: error)
