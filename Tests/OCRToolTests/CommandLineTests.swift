@@ -116,6 +116,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: model + ".step-20.ckpt"))  // only the last one kept
         let average = try ocr(["average", "--out", dir + "/mean.safetensors", model + ".step-40.ckpt", model])
         #expect(average.status == 0 && FileManager.default.fileExists(atPath: dir + "/mean.safetensors"), "\(average.stderr)")
+        let weighted = try ocr(["average", "--out", dir + "/mix.safetensors", "--weights", "1,3", model + ".step-40.ckpt", model])
+        #expect(weighted.status == 0 && weighted.stdout.contains("weighted mean of 2"), "\(weighted.stderr)")
+        for bad in ["1", "1,0", "1,x", "1,2,3"] {
+            let refused = try ocr(["average", "--out", dir + "/bad.safetensors", "--weights", bad, model, model])
+            #expect(refused.status == 64 && refused.stderr.contains("--weights"), "\(bad): \(refused.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/bad.safetensors"))
         let resumed = try ocr(["train"] + common + ["--steps", "60", "--resume", model + ".ckpt"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("resuming \(model).ckpt at step 40") && resumed.stdout.contains("validation at step 60"))

@@ -210,8 +210,16 @@ extension OCRModel {
     /// last checkpoints of a run, averaged, smooth out the noise of the steps between them).
     /// `models` are (name, model) pairs; they must share the architecture, charset and
     /// preprocessing, or the error names the first one that does not.
-    public static func average(_ models: [(name: String, model: OCRModel)]) throws(FileError) -> OCRModel {
+    ///
+    /// With `weights` (one positive number per model, scaled to add up to 1) the mean is weighted:
+    /// a model and its fine-tuned descendant, interpolated, can keep most of what the fine-tuning
+    /// gained and lose less of what the first model knew (WiSE-FT, Wortsman et al. 2022).
+    public static func average(_ models: [(name: String, model: OCRModel)], weights: [Float]? = nil) throws(FileError) -> OCRModel {
         guard let (_, first) = models.first else { throw FileError(file: "-", reason: "no models to average") }
+        let weights = weights ?? [Float](repeating: 1, count: models.count)
+        guard weights.count == models.count, weights.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw FileError(file: "-", reason: "give one positive weight per model (\(models.count)), got \(weights.count)")
+        }
         for (name, m) in models.dropFirst() {
             if m.architecture.spec != first.architecture.spec {
                 throw FileError(file: name, reason: "architecture '\(m.architecture.spec)' differs from '\(first.architecture.spec)'")
@@ -229,11 +237,11 @@ extension OCRModel {
         mean.preprocessing = first.preprocessing
         mean.trainingSummary["averaged_from"] = models.map(\.name).joined(separator: " ")
         mean.trainingSummary["validation_cer"] = nil  // the last model's, not the mean's
-        let scale = 1 / Float(models.count)
+        let total = weights.reduce(0, +), shares = weights.map { $0 / total }
         func meanOf(_ arrays: [[Float]]) -> [Float] {
             var sum = [Float](repeating: 0, count: arrays[0].count)
-            for a in arrays { for i in sum.indices { sum[i] += a[i] } }
-            return sum.map { $0 * scale }
+            for (a, share) in zip(arrays, shares) { for i in sum.indices { sum[i] += share * a[i] } }
+            return sum
         }
         let parameters = models.map { $0.model.network.parameters }
         for (i, p) in mean.network.parameters.enumerated() { p.value = meanOf(parameters.map { $0[i].value }) }

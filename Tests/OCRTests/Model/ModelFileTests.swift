@@ -52,6 +52,18 @@ import Testing
         #expect(throws: FileError(file: "c", reason: "its charset differs from the first model's")) {
             try OCRModel.average([("a", a), ("c", other)])
         }
+        // Weighted: 3 parts a to 1 part b; weights alike are the plain mean.
+        let weighted = try OCRModel.average([("a", a), ("b", b)], weights: [3, 1])
+        for ((name, p), ((_, pa), (_, pb))) in zip(weighted.network.namedParameters,
+                                                    zip(a.network.namedParameters, b.network.namedParameters)) {
+            expectClose(p.value, zip(pa.value, pb.value).map { 0.75 * $0 + 0.25 * $1 }, tolerance: 1e-6, "\(name)")
+        }
+        #expect(weighted.network.namedBatchNorms[0].1.runningMean == [0.75, -0.5, 1.5, 1.5])
+        let alike = try OCRModel.average([("a", a), ("b", b)], weights: [2, 2])
+        #expect(zip(alike.network.parameters, mean.network.parameters).allSatisfy { $0.value == $1.value })
+        for bad: [Float] in [[1], [1, 0], [1, -1], [1, .nan]] {
+            #expect(throws: FileError.self) { try OCRModel.average([("a", a), ("b", b)], weights: bad) }
+        }
     }
 
     @Test func headerFollowsSafetensors() throws {
