@@ -6,8 +6,8 @@ import OCR
 /// input order.
 public func evaluate(_ model: OCRModel, lines: [PreparedLine], batchSize: Int, beamWidth: Int = 1,
                      spelling: WeightedSpelling? = nil) -> (ErrorRates, [String]) {
-    let (rates, predictions, _, _) = evaluateWithConfidence(model, lines: lines, batchSize: batchSize, beamWidth: beamWidth,
-                                                         spelling: spelling)
+    let (rates, predictions, _, _) = evaluateWithConfidence(model, lines: lines, batchSize: batchSize,
+                                                            beamWidth: beamWidth, spelling: spelling)
     return (rates, predictions)
 }
 

@@ -38,8 +38,8 @@ public struct EvaluationReport {
     /// Recognizes `lines` with `model` in batches of 16 and measures the result.
     public init(model: OCRModel, lines: [PreparedLine], beamWidth: Int, spelling: WeightedSpelling?, top: Int) {
         let start = monotonicSeconds()
-        let (rates, predictions, confidences, words) = evaluateWithConfidence(model, lines: lines, batchSize: 16, beamWidth: beamWidth,
-                                                                       spelling: spelling)
+        let (rates, predictions, confidences, words) = evaluateWithConfidence(model, lines: lines, batchSize: 16,
+                                                                              beamWidth: beamWidth, spelling: spelling)
         self.confidences = confidences
         seconds = monotonicSeconds() - start
         self.lines = lines
