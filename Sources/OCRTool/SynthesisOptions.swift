@@ -17,6 +17,9 @@ struct SynthesisOptions {
             Option(prefix + "code", value: "<share>",
                    help: "Share of the lines that are code-like, 0-1: identifiers, calls,\nbrackets of every kind, quotes, escapes, "
                        + "operators, markup,\nreferences, random codes, quantities (default 0)."),
+            Option(prefix + "rules", value: "<share>",
+                   help: "Share of the other lines that hold a run of one mark, 0-1:\nseparators (*****, =====), underlines, "
+                       + "leaders\n(Contents ........ 12) (default 0)."),
         ]
     }
 
@@ -30,6 +33,7 @@ struct SynthesisOptions {
             ?? SyntheticText(words: [], maxLength: maxLength)
         text.proseShare = try a.fraction(prefix + "prose", default: 0)
         text.codeShare = try a.fraction(prefix + "code", default: 0)
+        text.ruleShare = try a.fraction(prefix + "rules", default: 0)
         self.text = text
         binarizedShare = try a.fraction(prefix + "binarized", default: 0.25)
         neighborShare = try a.fraction(prefix + "neighbors", default: 0)

@@ -273,4 +273,28 @@ import Testing
         let codeLike = mixed.filter { $0.contains("(") || $0.contains("[") || $0.contains("_") || $0.contains("=") }.count
         #expect(codeLike > 200 && codeLike < 600, "\(codeLike) code-like lines of 1000")
     }
+
+    /// Rule lines hold a run of at least 3 of one mark and fit the line length; their share is
+    /// about what is asked, and share 0 changes no line.
+    @Test func ruleLinesHoldARunOfOneMark() {
+        var text = SyntheticText(words: ["contents", "chapter", "notice"], maxLength: 48)
+        var a = SplitMix64(seed: 4), b = SplitMix64(seed: 4)
+        let plain = (0..<300).map { _ in text.line(rng: &a) }
+        text.ruleShare = 0
+        #expect((0..<300).map { _ in text.line(rng: &b) } == plain)
+        func hasRun(_ line: String) -> Bool {
+            SyntheticText.ruleMarks.contains { line.contains(String(repeating: $0, count: 3)) }
+        }
+        var r = SplitMix64(seed: 4)
+        let rules = (0..<500).map { _ in text.ruleLine(rng: &r) }
+        #expect(rules.allSatisfy { hasRun($0) && !$0.isEmpty && $0.count <= 48 && !$0.hasSuffix(" ") })
+        #expect(Set(rules.compactMap { $0.first(where: { SyntheticText.ruleMarks.contains($0) }) }).count
+                == SyntheticText.ruleMarks.count, "every mark makes rules")
+        #expect(rules.contains { $0.last?.isNumber == true }, "leaders end in a number")
+        #expect(rules.contains { $0.allSatisfy { SyntheticText.ruleMarks.contains($0) } }, "rules stand alone too")
+        text.ruleShare = 0.3
+        var c = SplitMix64(seed: 4)
+        let withRules = (0..<1000).map { _ in text.line(rng: &c) }.filter(hasRun).count
+        #expect(withRules > 250 && withRules < 450, "\(withRules) lines of 1000 with a run")
+    }
 }

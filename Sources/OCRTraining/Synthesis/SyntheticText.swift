@@ -27,6 +27,10 @@ public struct SyntheticText: Sendable {
         didSet { code = codeShare > 0 ? CodeText(words: words, maxLength: maxLength) : nil }
     }
     private var code: CodeText?
+    /// Share of the other lines (0-1) that hold a rule: a run of one mark (`*****`, `=====`,
+    /// `-----`, `.....`, 3 to 40 long), alone or between a few words, as separators, underlines
+    /// and leaders are printed. At 0, the default, no random numbers are drawn for it.
+    public var ruleShare: Float = 0
 
     public init(words: [String], maxLength: Int = 48, running: Bool = false, proseShare: Float = 0) {
         self.words = words.filter { !$0.isEmpty }
@@ -53,6 +57,7 @@ public struct SyntheticText: Sendable {
 
     public func line(rng: inout SplitMix64) -> String {
         if let code, rng.nextFloat() < codeShare { return code.line(rng: &rng) }
+        if ruleShare > 0, rng.nextFloat() < ruleShare { return ruleLine(rng: &rng) }
         var tokens = [String]()
         var length = 0
         let target = 8 + Int(rng.next() % UInt64(max(maxLength - 8, 1)))
@@ -79,6 +84,21 @@ public struct SyntheticText: Sendable {
             }
         }
         return text.isEmpty ? "0" : text
+    }
+
+    /// A line holding a run of one mark: alone (a separator), after a few words (an underline to
+    /// the margin), or between words and a number (a leader: `Contents ........ 12`).
+    func ruleLine(rng: inout SplitMix64) -> String {
+        func words(_ count: Int) -> [String] { (0..<count).map { _ in token(rng: &rng) } }
+        let mark = String(Self.ruleMarks[Int(rng.next() % UInt64(Self.ruleMarks.count))])
+        let form = rng.next() % 3
+        var before = form == 0 ? [] : words(1 + Int(rng.next() % 3))
+        var after = form == 2 ? [String(1 + rng.next() % 400)] : []
+        func room() -> Int { maxLength - (before + after).reduce(0) { $0 + $1.count + 1 } }
+        while room() < 3, !before.isEmpty { before.removeLast() }
+        if room() < 3 { after = [] }
+        let run = max(1, min(room(), 3 + Int(rng.next() % 38)))
+        return (before + [String(repeating: mark, count: run)] + after).joined(separator: " ").trimmingTrailingSpaces()
     }
 
     func token(rng: inout SplitMix64) -> String {
