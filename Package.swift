@@ -36,9 +36,11 @@ let package = Package(
         .target(name: "ShippedModel", path: "pretrained",
                 exclude: ["MODEL.md", "printed-en-5.safetensors.log.csv", "printed-en-5.safetensors.chart.png",
                           "train.sh", "train-more.sh", "train-phase3.sh", "train-phase4.sh", "train-phase5.sh",
-                          // Phase 6, in training (#21): its best weights, checkpoint, log and chart.
+                          // Phases 6 and 7 (#21), not shipped: weights, checkpoint, log and chart.
                           "train-phase6.sh", "printed-en-6.safetensors", "printed-en-6.safetensors.ckpt",
-                          "printed-en-6.safetensors.log.csv", "printed-en-6.safetensors.chart.png"],
+                          "printed-en-6.safetensors.log.csv", "printed-en-6.safetensors.chart.png",
+                          "train-phase7.sh", "printed-en-7.safetensors", "printed-en-7.safetensors.ckpt",
+                          "printed-en-7.safetensors.log.csv", "printed-en-7.safetensors.chart.png"],
                 sources: ["ShippedModel.swift"],
                 resources: [.copy("printed-en.safetensors"), .copy("printed-en.words.txt"), .copy("printed-en.words.table")]),
         // Recognition, what an embedder imports: model files, preprocessing, line finding,
